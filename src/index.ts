@@ -1,0 +1,29 @@
+// The Worker: one hono app, each area of the contract mounted from its own module.
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { ProblemError, problemResponse } from "./http/problem";
+import { ingest } from "./ingest/routes";
+
+const app = new Hono<{ Bindings: Env }>();
+
+app.route("/v1/articles", ingest);
+
+app.get("/healthz", (c) => c.json({ status: "ok" }));
+
+app.notFound((c) =>
+  problemResponse({ type: "about:blank", title: "Not Found", status: 404, detail: `Nothing at ${new URL(c.req.url).pathname}.` }),
+);
+
+app.onError((error, c) => {
+  if (error instanceof ProblemError) return problemResponse(error.problem, error.headers);
+  if (error instanceof HTTPException) {
+    const status = error.status as ContentfulStatusCode;
+    return problemResponse({ type: "about:blank", title: error.message || "Error", status, detail: error.message });
+  }
+  console.error(`${c.req.method} ${new URL(c.req.url).pathname} failed:`, error);
+  return problemResponse({ type: "about:blank", title: "Internal Server Error", status: 500, detail: "Something went wrong on our side." });
+});
+
+export { Newsroom } from "./newsroom/durable-object";
+export default app;

@@ -1,0 +1,8 @@
+// Every KV key the service uses, in one place. docs/storage-schema.md describes each with an example value.
+// Only the Newsroom Durable Object writes these keys; the Worker only reads them.
+
+/** Snapshot of one section (or "all"): the newest articles, their index fields and recent withdrawals. */
+export const snapshotKey = (section: string) => `snapshot:${section}`;
+
+/** One article as stored (StoredArticle JSON), for reads that need a single article. Absent once withdrawn. */
+export const articleKey = (id: string) => `article:${id}`;
