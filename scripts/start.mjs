@@ -36,7 +36,7 @@ async function waitForHealth() {
     } catch {}
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error("wrangler dev did not come up on " + BASE);
+  throw new Error(`wrangler dev did not come up on ${BASE}`);
 }
 
 await waitForHealth();
@@ -45,7 +45,8 @@ const { status, body } = await pushArticles(BASE, secrets.CMS_WEBHOOK_SECRET, ar
 if (status !== 200) {
   console.error(`Loading sample data failed (${status}):`, JSON.stringify(body, null, 2));
 } else {
-  const counts = body.results.reduce((n, r) => ({ ...n, [r.outcome]: (n[r.outcome] ?? 0) + 1 }), {});
+  const counts = Object.groupBy(body.results, (r) => r.outcome);
+  for (const k of Object.keys(counts)) counts[k] = counts[k].length;
   console.log(`\nSample data: ${articles.length} articles pushed through the signed webhook (${JSON.stringify(counts)}).`);
 }
 console.log(`

@@ -4,7 +4,16 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
-export const SECTIONS = ["yaowen", "chengshi-yuanyang", "laowai-zai-gansu", "zhiguan-zhongguo", "shijie", "yuanchuang", "redian-zhuanti", "wenlv"];
+export const SECTIONS = [
+  "yaowen",
+  "chengshi-yuanyang",
+  "laowai-zai-gansu",
+  "zhiguan-zhongguo",
+  "shijie",
+  "yuanchuang",
+  "redian-zhuanti",
+  "wenlv",
+];
 export const REGIONS = [
   "gansu",
   "gansu/lanzhou",
@@ -16,7 +25,18 @@ export const REGIONS = [
   "gansu/jiayuguan",
   "gansu/zhangye",
 ];
-export const TOPICS = ["livelihood", "governance", "transport", "tourism", "culture", "heating", "employment", "education", "economy", "ecology"];
+export const TOPICS = [
+  "livelihood",
+  "governance",
+  "transport",
+  "tourism",
+  "culture",
+  "heating",
+  "employment",
+  "education",
+  "economy",
+  "ecology",
+];
 const SOURCES = [
   { name: "國際在線", own: true },
   { name: "國際在線", own: true },
@@ -69,7 +89,9 @@ export function sampleArticles(count = 48, { seed = 7, start = Date.parse("2024-
       editors: [{ name: "王奇英", role: "editor" }],
       regions,
       topics,
-      images: [{ url: `https://gansu.news.example/img/${i + 1}.jpg`, caption: `${place}${subject}`, width: 1200, height: 800, type: "image/jpeg" }],
+      images: [
+        { url: `https://gansu.news.example/img/${i + 1}.jpg`, caption: `${place}${subject}`, width: 1200, height: 800, type: "image/jpeg" },
+      ],
     };
     if (!source.own && i % 2 === 1) article.rights = { syndication: "headline" };
     return article;
