@@ -1,0 +1,96 @@
+// The browser view of a feed (DESIGN §4): a person who opens /feeds/yaowen.rss in a browser gets a
+// readable page with the same items and the URL to paste into a reader, instead of a download.
+// Feed readers never see it: `prefersHtml` is true only when Accept ranks text/html above every feed type.
+import type { Section } from "../config/publication";
+import { FEED_CONTENT_TYPES, FEED_FORMAT_NAMES, type FeedFormat } from "../feeds/model";
+import type { StoredArticle } from "../model/article";
+import { parseAccept, qualityOf } from "./accept";
+import { html, safeHref } from "./html";
+import { renderPage } from "./layout";
+import { formatShanghaiTime } from "./time";
+
+/** Media types a feed reader may ask for; text/html must beat all of them, wildcards included. */
+const FEED_MEDIA_TYPES = [
+  "application/rss+xml",
+  "application/atom+xml",
+  "application/feed+json",
+  "application/xml",
+  "text/xml",
+  "application/json",
+];
+
+/**
+ * True only when the Accept header gives text/html a strictly higher quality than every feed type,
+ * each taken from its most specific matching range (RFC 9110 §12.5.1). A tie — `*\/*` alone, or no
+ * header at all — is false: readers get the feed.
+ */
+export function prefersHtml(accept: string | undefined): boolean {
+  if (!accept?.trim()) return false;
+  const ranges = parseAccept(accept);
+  const htmlQ = qualityOf(ranges, "text/html");
+  return htmlQ > 0 && FEED_MEDIA_TYPES.every((type) => htmlQ > qualityOf(ranges, type));
+}
+
+export interface FeedPageView {
+  section: Section;
+  format: FeedFormat;
+  /** The absolute URL of this feed (with its filters), for the reader hint. Never carries a partner key. */
+  feedUrl: string;
+  alternates: { format: FeedFormat; url: string }[];
+  licenceUrl: string;
+  /** Already filtered, newest first. */
+  items: StoredArticle[];
+}
+
+const mediaType = (format: FeedFormat) => FEED_CONTENT_TYPES[format].split(";")[0]!;
+
+/** The site's home (the directory) from a feed URL: everything before /feeds/ or /partner/feeds/. */
+function homeUrl(feedUrl: string): string {
+  const url = new URL(feedUrl);
+  url.pathname = url.pathname.replace(/\/(partner\/)?feeds\/[^/]*$/, "/");
+  url.search = "";
+  url.hash = "";
+  return url.href;
+}
+
+function renderItem(item: StoredArticle) {
+  return html`<article class="item">
+<h3><a href="${safeHref(item.url)}">${item.title}</a></h3>
+<p class="muted"><time datetime="${item.published_at}">${formatShanghaiTime(item.published_at)}</time>${
+    item.source.own ? "" : html` · 來源:${item.source.name}`
+  }</p>
+${item.summary ? html`<p>${item.summary}</p>` : ""}
+</article>
+`;
+}
+
+/** A whole HTML document showing the feed to a person. */
+export function renderFeedPage(view: FeedPageView): string {
+  const { section, format, feedUrl, alternates, licenceUrl, items } = view;
+  const title = `${section.name} · ${FEED_FORMAT_NAMES[format]}`;
+  const feeds = [{ format, url: feedUrl }, ...alternates.filter((a) => a.format !== format)];
+  const head = html`${feeds.map(
+    (
+      f,
+    ) => html`<link rel="alternate" type="${mediaType(f.format)}" title="${section.name} · ${FEED_FORMAT_NAMES[f.format]}" href="${f.url}">
+`,
+  )}<link rel="license" href="${licenceUrl}">`;
+  const body = html`<h1>${section.name}</h1>
+<p class="lead">${section.description}</p>
+<div class="hint">
+<p><strong>這是一個訂閱源(${FEED_FORMAT_NAMES[format]})。</strong>把下面的網址複製到你的閱讀器(如 NetNewsWire、Feedly、Inoreader、Thunderbird)裡,就能自動收到新文章:</p>
+<code class="url">${feedUrl}</code>
+${
+  alternates.length
+    ? html`<p class="muted">其他格式:</p><p class="formats">${alternates.map(
+        (a) => html`<a href="${a.url}" type="${mediaType(a.format)}">${FEED_FORMAT_NAMES[a.format]}</a>`,
+      )}</p>`
+    : ""
+}
+</div>
+<h2>最新文章(${items.length} 篇)</h2>
+${items.length ? items.map(renderItem) : html`<p class="muted">這個訂閱源暫時沒有文章。</p>`}
+<p class="muted">使用本訂閱源的內容須遵守<a href="${licenceUrl}" rel="license">使用許可</a>。</p>
+`;
+  return renderPage({ title, description: section.description, head, body, licenceUrl, homeUrl: homeUrl(feedUrl) });
+}
