@@ -1,8 +1,11 @@
+import { env } from "cloudflare:workers";
+import { parseOpml } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { ALL_SECTION, SECTIONS } from "../src/config/publication";
 import { prefersHtml, renderFeedPage } from "../src/discovery/feed-page";
 import { withDefaults } from "../src/model/article";
-import { article, SEED } from "./helpers/cms";
+import { licenceKey } from "../src/storage/kv-keys";
+import { article, BASE, request, SEED } from "./helpers/cms";
 
 // Accept headers as real clients send them.
 const ACCEPT = {
@@ -109,5 +112,116 @@ describe("renderFeedPage", () => {
     const page = renderFeedPage({ ...view, section: ALL_SECTION, items: [] });
     expect(page).toContain("<h1>全部</h1>");
     expect(page).toContain("這個訂閱源暫時沒有文章。");
+  });
+});
+
+describe("GET / (directory)", () => {
+  it("lists every section in Chinese with absolute RSS, Atom and JSON Feed links, each also advertised for autodiscovery", async () => {
+    const res = await request("/");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    const page = await res.text();
+    for (const section of [...SECTIONS, ALL_SECTION]) {
+      expect(page).toContain(`<h3>${section.name}</h3>`);
+      for (const [format, type] of [
+        ["rss", "application/rss+xml"],
+        ["atom", "application/atom+xml"],
+        ["json", "application/feed+json"],
+      ]) {
+        const url = `${BASE}/feeds/${section.slug}.${format}`;
+        expect(page).toContain(`<a href="${url}" type="${type}">`);
+        expect(page).toMatch(
+          new RegExp(`<link rel="alternate" type="${type.replace("+", "\\+")}" title="${section.name} · [^"]+" href="${url}">`),
+        );
+      }
+    }
+    expect(page.match(/<link rel="alternate"/g)).toHaveLength((SECTIONS.length + 1) * 3);
+    expect(page).toContain(`href="${BASE}/licenses/public-reading"`);
+    expect(page).toContain(`href="${BASE}/feeds.opml"`);
+    expect(page).toContain("如何訂閱");
+    expect(page).toContain("合作夥伴");
+  });
+
+  it("needs no script and loads nothing from elsewhere", async () => {
+    const res = await request("/");
+    expect(res.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
+    const page = await res.text();
+    expect(page).not.toMatch(/<script|<img|<iframe|rel="stylesheet"|@import|url\(/);
+    expect(page).toContain('<meta name="viewport" content="width=device-width, initial-scale=1">');
+  });
+
+  it("prints links under PUBLIC_BASE_URL when one is configured", async () => {
+    const { renderDirectoryPage } = await import("../src/discovery/directory-page");
+    const page = renderDirectoryPage("https://feeds.gansu.example");
+    expect(page).toContain('href="https://feeds.gansu.example/feeds/yaowen.rss"');
+    expect(page).not.toContain(BASE);
+  });
+});
+
+describe("GET /feeds.opml", () => {
+  it("is OPML 2.0 with one RSS outline per section and all, in Chinese", async () => {
+    const res = await request("/feeds.opml");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/x-opml; charset=utf-8");
+    const opml = parseOpml(await res.text());
+    const outlines = opml.body?.outlines ?? [];
+    expect(outlines.map((o) => o.xmlUrl)).toEqual([...SECTIONS, ALL_SECTION].map((s) => `${BASE}/feeds/${s.slug}.rss`));
+    expect(outlines.every((o) => o.type === "rss")).toBe(true);
+    expect(outlines[0]).toMatchObject({ text: "甘肅國際在線 · 要聞", title: "甘肅國際在線 · 要聞", htmlUrl: `${BASE}/#yaowen` });
+    expect(opml.head?.title).toBe("甘肅國際在線 訂閱源");
+  });
+});
+
+describe("GET /licenses/{id}", () => {
+  it("shows the public reading licence as a readable page", async () => {
+    const res = await request("/licenses/public-reading");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    const page = await res.text();
+    expect(page).toContain("<h1>公開閱讀許可</h1>");
+    expect(page).toContain("未經書面授權");
+    expect(page).toContain("來源:國際在線");
+  });
+
+  it("shows a partner licence from KV with its expiry, and nothing else the record holds", async () => {
+    await env.FEEDS.put(
+      licenceKey("acme-2026"),
+      JSON.stringify({
+        id: "acme-2026",
+        title: "Acme 聚合授權",
+        url: "https://gansu.news.example/licences/acme-2026.pdf",
+        attribution: "來源:國際在線",
+        expires_at: "2027-01-01T00:00:00+08:00",
+        text: ["授權 Acme 在其聚合平台轉載要聞欄目。"],
+        key_hash: "sha256-SECRET-should-not-show",
+      }),
+    );
+    const res = await request("/licenses/acme-2026");
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain("<h1>Acme 聚合授權</h1>");
+    expect(page).toContain("授權 Acme 在其聚合平台轉載要聞欄目。");
+    expect(page).toContain("2027年1月1日 00:00");
+    expect(page).toContain('href="https://gansu.news.example/licences/acme-2026.pdf"');
+    expect(page).not.toContain("SECRET");
+  });
+
+  it("says a licence has expired once its time has passed", async () => {
+    await env.FEEDS.put(
+      licenceKey("old"),
+      JSON.stringify({ id: "old", url: "https://x.example/l", attribution: "來源:國際在線", expires_at: "2020-01-01T00:00:00Z" }),
+    );
+    const page = await (await request("/licenses/old")).text();
+    expect(page).toContain("已於");
+    expect(page).toContain("不再授權使用");
+  });
+
+  it("answers 404 problem+json for a licence that does not exist", async () => {
+    for (const id of ["nope", "..%2F..%2Fsnapshot%3Aall"]) {
+      const res = await request(`/licenses/${id}`);
+      expect(res.status).toBe(404);
+      expect(res.headers.get("Content-Type")).toMatch(/^application\/problem\+json/);
+      expect(((await res.json()) as any).status).toBe(404);
+    }
   });
 });

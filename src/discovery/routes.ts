@@ -1,0 +1,39 @@
+// Discovery routes (DESIGN §4): the directory at /, the OPML, licence pages and the OpenAPI document.
+// Mounted at the root by src/index.ts. The browser view of a feed lives with the feed route (feed-page.ts).
+import { Hono } from "hono";
+import { PUBLIC_LICENCE, publicBaseUrl } from "../config/publication";
+import { ProblemError } from "../http/problem";
+import { licenceKey } from "../storage/kv-keys";
+import { renderDirectoryPage } from "./directory-page";
+import { HTML_PAGE_HEADERS } from "./layout";
+import { licenceViewFromRecord, PUBLIC_LICENCE_VIEW, renderLicencePage } from "./licence-page";
+import { OPML_CONTENT_TYPE, renderOpml } from "./opml";
+
+/** The pages change only with a deploy (or, for partner licences, an admin edit): a few minutes is fine. */
+const CACHE = "public, max-age=300";
+const LICENCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export const discovery = new Hono<{ Bindings: Env }>();
+
+discovery.get("/", (c) =>
+  c.body(renderDirectoryPage(publicBaseUrl(c.env, c.req.url)), 200, { ...HTML_PAGE_HEADERS, "Cache-Control": CACHE }),
+);
+
+discovery.get("/feeds.opml", (c) =>
+  c.body(renderOpml(publicBaseUrl(c.env, c.req.url)), 200, {
+    "Content-Type": OPML_CONTENT_TYPE,
+    "Content-Disposition": 'inline; filename="feeds.opml"',
+    "Cache-Control": CACHE,
+  }),
+);
+
+discovery.get("/licenses/:id", async (c) => {
+  const id = c.req.param("id");
+  const base = publicBaseUrl(c.env, c.req.url);
+  let licence = id === PUBLIC_LICENCE.id ? PUBLIC_LICENCE_VIEW : null;
+  if (!licence && LICENCE_ID.test(id)) {
+    licence = licenceViewFromRecord(id, await c.env.FEEDS.get(licenceKey(id), { type: "json", cacheTtl: 60 }));
+  }
+  if (!licence) throw new ProblemError(404, `There is no licence "${id}".`);
+  return c.body(renderLicencePage(licence, base), 200, { ...HTML_PAGE_HEADERS, "Cache-Control": CACHE });
+});
