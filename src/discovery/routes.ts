@@ -7,6 +7,7 @@ import { licenceKey } from "../storage/kv-keys";
 import { renderDirectoryPage } from "./directory-page";
 import { HTML_PAGE_HEADERS } from "./layout";
 import { licenceViewFromRecord, PUBLIC_LICENCE_VIEW, renderLicencePage } from "./licence-page";
+import { openApiDocument } from "./openapi";
 import { OPML_CONTENT_TYPE, renderOpml } from "./opml";
 
 /** The pages change only with a deploy (or, for partner licences, an admin edit): a few minutes is fine. */
@@ -37,3 +38,8 @@ discovery.get("/licenses/:id", async (c) => {
   if (!licence) throw new ProblemError(404, `There is no licence "${id}".`);
   return c.body(renderLicencePage(licence, base), 200, { ...HTML_PAGE_HEADERS, "Cache-Control": CACHE });
 });
+
+discovery.get("/openapi.json", (c) =>
+  // Readable from any origin, so integrators can load it into Swagger UI or an API client straight from here.
+  c.json(openApiDocument(publicBaseUrl(c.env, c.req.url)), 200, { "Cache-Control": CACHE, "Access-Control-Allow-Origin": "*" }),
+);
