@@ -3,12 +3,14 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { discovery } from "./discovery/routes";
+import { feeds } from "./feeds/routes";
 import { ProblemError, problemResponse } from "./http/problem";
 import { ingest } from "./ingest/routes";
 
 const app = new Hono<{ Bindings: Env }>();
 
 app.route("/v1/articles", ingest);
+app.route("/feeds", feeds);
 app.route("/", discovery);
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));

@@ -63,6 +63,20 @@ export const PUBLIC_LICENCE: Licence = {
   ],
 };
 
+/** Readable labels for topic slugs (Atom category label); unknown slugs are shown as they are. */
+export const TOPIC_LABELS: Readonly<Record<string, string>> = {
+  livelihood: "民生",
+  governance: "治理",
+  transport: "交通",
+  heating: "供暖",
+  employment: "就業",
+  education: "教育",
+  tourism: "旅遊",
+  culture: "文化",
+  economy: "經濟",
+  ecology: "生態",
+};
+
 export const DEFAULT_FEED_LIMIT = 20;
 export const MAX_FEED_LIMIT = 100;
 /** Feed responses may be cached this long by browsers and shared caches. */

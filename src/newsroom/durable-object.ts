@@ -8,7 +8,9 @@
 // feed but never loses an article.
 import { DurableObject } from "cloudflare:workers";
 import { ALL_SECTIONS } from "../config/publication";
-import { sectionOutputs } from "../feeds/publish";
+import type { FeedFormat } from "../feeds/model";
+import { PLACEHOLDER_BASE, publicFragments } from "../feeds/public-feed";
+import { RENDERER_VERSION, sectionOutputs } from "../feeds/publish";
 import type { IngestResponse, IngestResult, IngestWarning, Outcome, StoredArticle } from "../model/article";
 import { articleKey } from "../storage/kv-keys";
 import {
@@ -62,6 +64,7 @@ export class Newsroom extends DurableObject<Env> {
       CREATE INDEX IF NOT EXISTS articles_withdrawn ON articles (withdrawn_ms) WHERE withdrawn_ms IS NOT NULL;
       CREATE TABLE IF NOT EXISTS deliveries (webhook_id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL, response TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY, gen INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE IF NOT EXISTS fragments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL, rss TEXT NOT NULL, atom TEXT NOT NULL, json TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, written_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL DEFAULT 0, next_embargo_ms INTEGER);
     `);
   }
@@ -264,7 +267,37 @@ export class Newsroom extends DurableObject<Env> {
       const visible = row && row.status === "published";
       return [{ key: articleKey(id), value: visible ? row.doc : null }];
     }
-    return sectionOutputs(this.snapshot(key.slice("section:".length), now));
+    return sectionOutputs(this.snapshot(key.slice("section:".length), now), (a) => this.fragments(a), this.publishBase(), now);
+  }
+
+  /** Base URL for our own links in published bodies: PUBLIC_BASE_URL, or a placeholder readers swap. */
+  private publishBase(): string {
+    return this.env.PUBLIC_BASE_URL?.trim().replace(/\/+$/, "") || PLACEHOLDER_BASE;
+  }
+
+  /** Each article version is rendered once per format, then reused by every section and every publish. */
+  private fragments(article: StoredArticle): Record<FeedFormat, string> {
+    const renderer = `${RENDERER_VERSION}|${this.publishBase()}`;
+    const cached = this.sql
+      .exec<{ rss: string; atom: string; json: string }>(
+        "SELECT rss, atom, json FROM fragments WHERE id = ? AND version = ? AND renderer = ?",
+        article.id,
+        article.version,
+        renderer,
+      )
+      .toArray()[0];
+    if (cached) return cached;
+    const rendered = publicFragments(article, this.publishBase());
+    this.sql.exec(
+      "INSERT OR REPLACE INTO fragments (id, version, renderer, rss, atom, json) VALUES (?, ?, ?, ?, ?, ?)",
+      article.id,
+      article.version,
+      renderer,
+      rendered.rss,
+      rendered.atom,
+      rendered.json,
+    );
+    return rendered;
   }
 
   /** Builds a section's snapshot from SQLite; bounded by SNAPSHOT_WINDOW and SNAPSHOT_MAX_BYTES. */

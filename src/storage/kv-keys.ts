@@ -9,3 +9,9 @@ export const articleKey = (id: string) => `article:${id}`;
 
 /** A licence record shown on /licenses/{id}: { id, title, url, attribution, expires_at, text? }. Written by the partner admin API. */
 export const licenceKey = (id: string) => `licence:${id}`;
+
+/** One format's item fragments of a section at a snapshot revision, concatenated; offsets live in the snapshot. Expires after a day. */
+export const fragmentsKey = (section: string, format: string, revision: number) => `fragments:${section}:${format}:${revision}`;
+
+/** The pre-rendered unfiltered feed of a section in one format; metadata: revision, lifted, valid_until, last_modified, base. */
+export const feedKey = (section: string, format: string) => `feed:${section}:${format}`;

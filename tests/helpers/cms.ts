@@ -1,5 +1,6 @@
 // Signs and sends deliveries exactly as the CMS does, through the Worker's HTTP surface.
-import { exports } from "cloudflare:workers";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
 import seed from "../../../shared/fixtures/seed-article.json";
 import { TEST_SECRETS } from "./secrets";
@@ -47,4 +48,23 @@ export function article(overrides: Record<string, unknown> = {}): Record<string,
     source: { name: "國際在線", own: true },
     ...overrides,
   };
+}
+
+/** Runs the Newsroom's publishing alarm until nothing is left to publish (KV's 1 write/s per key is respected). */
+export async function publish(): Promise<void> {
+  const stub = env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom"));
+  for (let attempt = 0; attempt < 100; attempt++) {
+    await runDurableObjectAlarm(stub);
+    const pending = await runInDurableObject(
+      stub,
+      (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dirty").one().n,
+    );
+    if (pending === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("the Newsroom did not finish publishing");
+}
+
+export function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return request(path, { headers });
 }

@@ -1,0 +1,48 @@
+// The read path's KV access, shared by public and partner feeds. Reads never call the Newsroom.
+import type { StoredArticle } from "../model/article";
+import { articleKey, feedKey, fragmentsKey, snapshotKey } from "../storage/kv-keys";
+import type { FeedIndex, PrerenderedMeta } from "./feed-index";
+import type { FeedFormat } from "./model";
+
+/** KV's minimum edge cache; snapshots change at most once a second and feeds say max-age=60 anyway. */
+const MUTABLE_CACHE_TTL = 30;
+/** Fragment texts are immutable per revision. */
+const IMMUTABLE_CACHE_TTL = 3600;
+
+export function emptyIndex(section: string): FeedIndex {
+  return { section, revision: 0, generated_ms: 0, changed_ms: 0, entries: [], withdrawals: [], base: "" };
+}
+
+export async function loadIndex(kv: KVNamespace, section: string): Promise<FeedIndex> {
+  return (await kv.get<FeedIndex>(snapshotKey(section), { type: "json", cacheTtl: MUTABLE_CACHE_TTL })) ?? emptyIndex(section);
+}
+
+export async function loadPrerendered(kv: KVNamespace, section: string, format: FeedFormat) {
+  return kv.getWithMetadata<PrerenderedMeta>(feedKey(section, format), { type: "text", cacheTtl: MUTABLE_CACHE_TTL });
+}
+
+export async function loadFragments(kv: KVNamespace, section: string, format: FeedFormat, revision: number): Promise<string | null> {
+  return kv.get(fragmentsKey(section, format, revision), { type: "text", cacheTtl: IMMUTABLE_CACHE_TTL });
+}
+
+/** Whole articles by id, in the order asked (one bulk KV read per 100); missing ones are skipped. */
+export async function loadArticles(kv: KVNamespace, ids: string[]): Promise<StoredArticle[]> {
+  const found = new Map<string, StoredArticle>();
+  for (let i = 0; i < ids.length; i += 100) {
+    const chunk = ids.slice(i, i + 100);
+    const values = await kv.get<StoredArticle>(
+      chunk.map((id) => articleKey(id)),
+      { type: "json", cacheTtl: MUTABLE_CACHE_TTL },
+    );
+    for (const id of chunk) {
+      const article = values.get(articleKey(id));
+      if (article) found.set(id, article);
+    }
+  }
+  return ids.flatMap((id) => (found.has(id) ? [found.get(id)!] : []));
+}
+
+/** Our own links in stored bodies name the base they were rendered with; serve them under this request's. */
+export function rebase(body: string, renderedBase: string, base: string): string {
+  return renderedBase && renderedBase !== base ? body.replaceAll(renderedBase, base) : body;
+}

@@ -1,0 +1,98 @@
+// Atom 1.0 with feedsmith: categories with term and label, rights and link rel="license" per
+// entry, source for reprints. RFC 6721 tombstones (at:deleted-entry) are the one part feedsmith
+// cannot write; they are added here as small, escaped elements before the entries.
+import { generateAtomFeed } from "feedsmith";
+import type { StoredArticle } from "../../model/article";
+import {
+  extractBetween,
+  type FeedHead,
+  type ItemOptions,
+  itemId,
+  leadImage,
+  PLACEHOLDER_HEAD,
+  reprintSource,
+  rightsText,
+  splitAround,
+  type Tombstone,
+  tightenCdata,
+  topicLabel,
+  topicScheme,
+} from "./shared";
+
+type AtomEntry = NonNullable<Parameters<typeof generateAtomFeed>[0]["entries"]>[number];
+const TOMBSTONES_NS = "http://purl.org/atompub/tombstones/1.0";
+
+function atomEntry(article: StoredArticle, options: ItemOptions): AtomEntry {
+  const full = options.variant === "full";
+  const source = reprintSource(article);
+  const image = leadImage(article);
+  return {
+    id: itemId(article.id),
+    title: { value: article.title, type: "text" },
+    updated: article.updated_at,
+    published: article.published_at,
+    authors: article.authors.map((a) => ({ name: a.name })),
+    ...(article.editors.length ? { contributors: article.editors.map((e) => ({ name: e.name })) } : {}),
+    categories: article.topics.map((topic) => ({ term: topic, label: topicLabel(topic), scheme: topicScheme(options.baseUrl) })),
+    links: [
+      { href: article.url, rel: "alternate", type: "text/html" },
+      { href: options.rights.licenceUrl, rel: "license" },
+      ...(image
+        ? [{ href: image.url, rel: "enclosure", type: image.type ?? "image/jpeg", ...(image.caption ? { title: image.caption } : {}) }]
+        : []),
+    ],
+    rights: { value: rightsText(options.rights), type: "text" },
+    ...(article.summary
+      ? { summary: { value: article.summary, type: "text" } }
+      : full
+        ? {}
+        : { summary: { value: article.title, type: "text" } }),
+    ...(full ? { content: { value: article.body_html, type: "html" } } : {}),
+    ...(source
+      ? {
+          source: {
+            title: { value: source.name, type: "text" },
+            ...(source.hasUrl ? { id: source.url, links: [{ href: source.url, rel: "alternate" }] } : {}),
+          },
+        }
+      : {}),
+  } as AtomEntry;
+}
+
+function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
+  return tightenCdata(
+    generateAtomFeed({
+      id: head.id,
+      title: { value: head.title, type: "text" },
+      subtitle: { value: head.description, type: "text" },
+      updated: head.updated,
+      rights: { value: head.copyright, type: "text" },
+      generator: { text: "feed-syndication-edge" },
+      authors: [{ name: head.title, uri: head.homeUrl }],
+      links: [
+        { href: head.selfUrl, rel: "self", type: "application/atom+xml" },
+        { href: head.homeUrl, rel: "alternate", type: "text/html" },
+        ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type })),
+        { href: head.licenceUrl, rel: "license" },
+      ],
+      entries,
+    }),
+  ).replace("<feed ", `<feed xml:lang="${escapeXml(head.language)}" `);
+}
+
+export function renderAtomEntry(article: StoredArticle, options: ItemOptions): string {
+  return extractBetween(atomDocument(PLACEHOLDER_HEAD, [atomEntry(article, options)]), "<entry>", "</entry>");
+}
+
+export function renderAtomDocument(head: FeedHead, fragments: readonly string[], tombstones: readonly Tombstone[] = []): string {
+  const [before, after] = splitAround(atomDocument(head, [PLACEHOLDER_ENTRY]), "<entry>", "</entry>");
+  const open = tombstones.length ? before.replace("<feed ", `<feed xmlns:at="${TOMBSTONES_NS}" `) : before;
+  const deleted = tombstones.map((t) => `<at:deleted-entry ref="${escapeXml(t.ref)}" when="${t.when.toISOString()}"/>`);
+  return `${open}${[...deleted, ...fragments].join("\n  ")}${after}`;
+}
+
+function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const PLACEHOLDER_ENTRY = { id: "x", title: { value: "x" }, updated: new Date(0) } as AtomEntry;

@@ -1,0 +1,72 @@
+// JSON Feed 1.1 with feedsmith: authors, language, and the `_syndication` extension carrying each
+// item's rights and, for reprints, its source. Fragments are JSON texts of single items.
+import { generateJsonFeed } from "feedsmith";
+import type { StoredArticle } from "../../model/article";
+import { type FeedHead, type ItemOptions, itemId, leadImage, PLACEHOLDER_HEAD, reprintSource } from "./shared";
+
+type JsonItem = NonNullable<Parameters<typeof generateJsonFeed>[0]["items"]>[number];
+
+/** Our JSON Feed extension (jsonfeed.org/version/1.1 §Extensions: keys starting with "_"). */
+export interface SyndicationExtension {
+  about: string;
+  license: string;
+  syndication: string;
+  attribution: string;
+  copyright: string;
+  source?: { name: string; url?: string; own: boolean };
+}
+
+function jsonItem(article: StoredArticle, options: ItemOptions): JsonItem {
+  const full = options.variant === "full";
+  const source = reprintSource(article);
+  const image = leadImage(article);
+  const syndication: SyndicationExtension = {
+    about: `${options.baseUrl}/openapi.json`,
+    license: options.rights.licenceUrl,
+    syndication: options.rights.syndication,
+    attribution: options.rights.attribution,
+    copyright: options.rights.copyright,
+    ...(source ? { source: { name: source.name, ...(source.hasUrl ? { url: source.url } : {}), own: false } } : {}),
+  };
+  return {
+    id: itemId(article.id),
+    url: article.url,
+    title: article.title,
+    ...(article.summary ? { summary: article.summary } : {}),
+    ...(full ? { content_html: article.body_html } : { content_text: article.summary ?? article.title }),
+    ...(image ? { image: image.url } : {}),
+    date_published: article.published_at,
+    date_modified: article.updated_at,
+    ...(article.authors.length ? { authors: article.authors.map((a) => ({ name: a.name })) } : {}),
+    ...(article.topics.length ? { tags: article.topics } : {}),
+    language: article.language,
+    _syndication: syndication,
+  } as unknown as JsonItem; // feedsmith writes `_` extensions but its type does not declare them
+}
+
+function jsonDocument(head: FeedHead, items: JsonItem[]): object {
+  return generateJsonFeed({
+    title: head.title,
+    home_page_url: head.homeUrl,
+    feed_url: head.selfUrl,
+    description: head.description,
+    language: head.language,
+    authors: [{ name: head.title, url: head.homeUrl }],
+    items,
+    _syndication: { license: head.licenceUrl, copyright: head.copyright },
+  } as unknown as Parameters<typeof generateJsonFeed>[0]) as object;
+}
+
+export function renderJsonItem(article: StoredArticle, options: ItemOptions): string {
+  const doc = jsonDocument(PLACEHOLDER_HEAD, [jsonItem(article, options)]) as { items: unknown[] };
+  return JSON.stringify(doc.items[0]);
+}
+
+export function renderJsonDocument(head: FeedHead, fragments: readonly string[]): string {
+  // Stringify the head around a marker, then splice the fragments in: no re-parsing of items.
+  // (feedsmith drops an empty item list, so the list is added here.) The head comes from our config only.
+  const shell = JSON.stringify({ ...jsonDocument(head, []), items: ITEMS_MARKER });
+  return shell.replace(`"${ITEMS_MARKER}"`, () => `[${fragments.join(",")}]`);
+}
+
+const ITEMS_MARKER = "@@items@@";

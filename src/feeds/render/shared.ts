@@ -1,0 +1,116 @@
+// What every feed renderer takes: the feed's head, each item's rights, and the article model.
+// Renderers are pure: data in, string out, no I/O (STYLE.md).
+import { PUBLICATION, TOPIC_LABELS } from "../../config/publication";
+import type { StoredArticle, Syndication } from "../../model/article";
+
+export interface FeedHead {
+  /** A stable id for the feed (Atom id, JSON Feed feed_url's twin). */
+  id: string;
+  title: string;
+  description: string;
+  selfUrl: string;
+  homeUrl: string;
+  alternates: { type: string; url: string }[];
+  licenceUrl: string;
+  language: string;
+  copyright: string;
+  /** The newest change the feed shows (equals Last-Modified). */
+  updated: Date;
+}
+
+/** How an item may be used, as printed in it (RSS dc:rights, Atom rights + link rel=license, JSON _syndication). */
+export interface ItemRights {
+  licenceUrl: string;
+  syndication: Syndication;
+  attribution: string;
+  copyright: string;
+}
+
+/** `full`: the whole item; `headline`: title, link and summary only (partners under rights.syndication=headline). */
+export type ItemVariant = "full" | "headline";
+
+export interface ItemOptions {
+  variant: ItemVariant;
+  rights: ItemRights;
+  /** Base URL for our own links (topic scheme). */
+  baseUrl: string;
+}
+
+/** RFC 6721 tombstone for a withdrawn entry (partner Atom feeds). */
+export interface Tombstone {
+  ref: string;
+  when: Date;
+}
+
+/** The item's id in every format: a tag URI that never changes across versions. */
+export function itemId(articleId: string): string {
+  return `tag:${new URL(PUBLICATION.homepage).hostname},2024:article:${articleId}`;
+}
+
+export function topicLabel(slug: string): string {
+  return TOPIC_LABELS[slug] ?? slug;
+}
+
+export function topicScheme(baseUrl: string): string {
+  return `${baseUrl}/topics/`;
+}
+
+/** The rights statement printed in an item: copyright, then the credit line licensees must carry. */
+export function rightsText(rights: ItemRights): string {
+  return `${rights.copyright} ${rights.attribution}`;
+}
+
+/** The rights of an item in the public feeds: the article's own, under the public licence. */
+export function publicRights(article: StoredArticle, licenceUrl: string): ItemRights {
+  return { licenceUrl, ...article.rights };
+}
+
+/** A reprint names its source: the original's URL when the CMS gave one, else the article's own. */
+export function reprintSource(article: StoredArticle): { name: string; url: string; own: boolean; hasUrl: boolean } | null {
+  if (article.source.own) return null;
+  return { name: article.source.name, url: article.source.url ?? article.url, own: false, hasUrl: article.source.url !== undefined };
+}
+
+export function leadImage(article: StoredArticle) {
+  return article.images[0];
+}
+
+/** Splits a rendered document around its one placeholder item, giving the text before and after it. */
+export function splitAround(document: string, open: string, close: string): [string, string] {
+  const start = document.indexOf(open);
+  const end = document.lastIndexOf(close);
+  if (start < 0 || end < 0) throw new Error(`renderer output has no ${open}…${close}`);
+  return [document.slice(0, start), document.slice(end + close.length)];
+}
+
+/** Extracts the one item element a single-item document holds. */
+export function extractBetween(document: string, open: string, close: string): string {
+  const start = document.indexOf(open);
+  const end = document.lastIndexOf(close);
+  if (start < 0 || end < 0) throw new Error(`renderer output has no ${open}…${close}`);
+  return document.slice(start, end + close.length);
+}
+
+/**
+ * feedsmith pretty-prints, which puts newlines and indentation around CDATA sections inside text
+ * elements (`<title>\n  <![CDATA[…]]>\n</title>`). Readers that don't trim would show that
+ * whitespace, so we remove it. Only whitespace between a tag and a CDATA boundary is touched;
+ * text inside CDATA never contains a bare `]]>` (feedsmith splits it), so it is left as it is.
+ */
+export function tightenCdata(xml: string): string {
+  return xml.replace(/>\s+<!\[CDATA\[/g, "><![CDATA[").replace(/\]\]>\s+<\//g, "]]></");
+}
+
+/** A head used only to render single items, whose own head is thrown away. */
+export const PLACEHOLDER_HEAD: FeedHead = {
+  id: "x",
+  title: "x",
+  description: "x",
+  selfUrl: "https://x.invalid/",
+  homeUrl: "https://x.invalid/",
+  alternates: [],
+  licenceUrl: "https://x.invalid/",
+  language: "x",
+  copyright: "x",
+  updated: new Date(0),
+};

@@ -1,0 +1,115 @@
+// Public feeds (DESIGN.md §2): GET /feeds/{section}.{rss|atom|json}?region=&topic=&limit=.
+// The unfiltered feed is one KV read of a pre-rendered body; a filtered one is one read of the
+// section index, selection in memory, one read of the fragments and a concatenation. ETags are
+// known before anything is rendered, so a 304 reads only the index.
+import { Hono } from "hono";
+import { FEED_MAX_AGE_SECONDS, publicBaseUrl, type Section } from "../config/publication";
+import { type FeedPageView, prefersHtml, renderFeedPage } from "../discovery/feed-page";
+import { type FeedIndex, fragmentOf } from "./feed-index";
+import { feedEtag, feedLinks, isNotModified, linkHeader, syndicationLicense } from "./http";
+import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
+import { feedHead, feedUrl, publicFragments, publicLicenceTerms, publicLicenceUrl } from "./public-feed";
+import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
+import { loadArticles, loadFragments, loadIndex, loadPrerendered, rebase } from "./read";
+import { renderDocument } from "./render";
+import { lastModified, liftedEmbargoes, selectEntries } from "./select";
+
+export const feeds = new Hono<{ Bindings: Env }>();
+
+/** Public feeds may be cached anywhere for a minute; embargoes lift on time within that. */
+const PUBLIC_CACHE_CONTROL = `public, max-age=${Math.min(60, FEED_MAX_AGE_SECONDS)}`;
+
+feeds.get("/:file", async (c) => {
+  const { section, format } = parseFeedFile(c.req.param("file"));
+  const url = new URL(c.req.url);
+  const query = parseFeedQuery(url.searchParams);
+  const base = publicBaseUrl(c.env, c.req.url);
+  const now = Date.now();
+  const html = prefersHtml(c.req.header("Accept"));
+  const shape = `${section.slug}.${format}${canonicalQuery(query)}|${base}|${html ? "html" : "feed"}`;
+  const respond = (body: string | null, etag: string, modified: number) =>
+    feedResponse({ body, etag, modified, section, format, query, base, html });
+
+  if (!html && isUnfiltered(query)) {
+    const { value, metadata } = await loadPrerendered(c.env.FEEDS, section.slug, format);
+    if (value !== null && metadata && (metadata.valid_until === null || metadata.valid_until > now)) {
+      const etag = feedEtag(metadata.revision, metadata.lifted, shape);
+      if (isNotModified(c.req.raw, etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
+      return respond(rebase(value, metadata.base, base), etag, metadata.last_modified);
+    }
+  }
+
+  const index = await loadIndex(c.env.FEEDS, section.slug);
+  const etag = feedEtag(index.revision, liftedEmbargoes(index, now), shape);
+  const modified = lastModified(index, now);
+  if (isNotModified(c.req.raw, etag, modified)) return respond(null, etag, modified);
+  const selected = selectEntries(index, query, now);
+
+  if (html) {
+    const view: FeedPageView = {
+      section,
+      format,
+      feedUrl: feedUrl(base, "/feeds", section, format, query),
+      alternates: FEED_FORMATS.filter((f) => f !== format).map((f) => ({ format: f, url: feedUrl(base, "/feeds", section, f, query) })),
+      licenceUrl: publicLicenceUrl(base),
+      items: await loadArticles(
+        c.env.FEEDS,
+        selected.map((e) => e.id),
+      ),
+    };
+    return respond(renderFeedPage(view), etag, modified);
+  }
+
+  const fragments = await itemFragments(c.env.FEEDS, index, selected, format, base);
+  const head = feedHead({
+    base,
+    pathPrefix: "/feeds",
+    section,
+    format,
+    query,
+    updated: new Date(modified),
+    licenceUrl: publicLicenceUrl(base),
+  });
+  return respond(renderDocument(format, head, fragments), etag, modified);
+});
+
+/** Fragments of the selected entries, from the published text; rendered afresh only if KV has not caught up. */
+async function itemFragments(kv: KVNamespace, index: FeedIndex, selected: FeedIndex["entries"], format: FeedFormat, base: string) {
+  if (selected.length === 0) return [];
+  const text = await loadFragments(kv, index.section, format, index.revision);
+  if (text !== null) return selected.map((entry) => rebase(fragmentOf(entry, format, text), index.base, base));
+  const articles = await loadArticles(
+    kv,
+    selected.map((e) => e.id),
+  );
+  return articles.map((article) => publicFragments(article, base)[format]);
+}
+
+function feedResponse(r: {
+  body: string | null;
+  etag: string;
+  modified: number;
+  section: Section;
+  format: FeedFormat;
+  query: FeedQuery;
+  base: string;
+  html: boolean;
+}): Response {
+  const headers = new Headers({
+    "Content-Type": r.html ? "text/html; charset=utf-8" : FEED_CONTENT_TYPES[r.format],
+    ETag: r.etag,
+    "Last-Modified": new Date(r.modified).toUTCString(),
+    "Cache-Control": PUBLIC_CACHE_CONTROL,
+    Vary: "Accept",
+    Link: linkHeader(feedLinks((f) => feedUrl(r.base, "/feeds", r.section, f, r.query), r.format, publicLicenceUrl(r.base))),
+    "Syndication-License": syndicationLicense(publicLicenceTerms(r.base)),
+    "Access-Control-Allow-Origin": "*",
+    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Syndication-License",
+    "X-Content-Type-Options": "nosniff",
+  });
+  if (r.body === null) {
+    headers.delete("Content-Type");
+    return new Response(null, { status: 304, headers });
+  }
+  return new Response(r.body, { status: 200, headers });
+}
