@@ -18,7 +18,7 @@ html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { margin: 0; background: var(--bg); color: var(--fg); line-height: 1.8; font-size: 17px;
   font-family: -apple-system, BlinkMacSystemFont, "PingFang TC", "Hiragino Sans TC", "Noto Sans CJK TC", "Noto Sans TC",
     "Source Han Sans TC", "Microsoft JhengHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", system-ui, sans-serif;
-  text-align: justify; text-justify: inter-character; overflow-wrap: anywhere; }
+  overflow-wrap: anywhere; }
 main { max-width: 44rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
 header.top { border-bottom: 3px solid var(--accent); margin-bottom: 1.5rem; padding-bottom: .5rem; }
 header.top .site { color: var(--muted); font-size: .9rem; text-decoration: none; }
@@ -39,6 +39,8 @@ code, .url { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto S
 .url { display: block; user-select: all; -webkit-user-select: all; background: var(--card); border: 1px dashed var(--accent);
   border-radius: 8px; padding: .5rem .75rem; margin: .4rem 0 .8rem; word-break: break-all; }
 .hint { background: var(--card); border-left: 4px solid var(--accent); padding: .75rem 1rem; margin: 0 0 1.5rem; border-radius: 0 8px 8px 0; }
+.hint > :first-child { margin-top: 0; }
+.hint > :last-child { margin-bottom: 0; }
 article.item { border-bottom: 1px solid var(--line); padding: 1rem 0; }
 article.item h3 a { color: var(--fg); text-decoration: none; }
 article.item h3 a:hover, article.item h3 a:focus { color: var(--accent); text-decoration: underline; }
