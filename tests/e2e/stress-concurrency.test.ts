@@ -1,0 +1,146 @@
+// Concurrency against a real wrangler dev: a storm of pushes (duplicates, out-of-order versions,
+// replays, batches mixed with singles, withdrawals by push and by signed DELETE, every section)
+// ends in exactly the highest version of each article, nothing acknowledged is lost, and no 5xx.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { SECTIONS } from "../../scripts/lib/sample-articles.mjs";
+import { type DevServer, startDevServer } from "./helpers/dev-server";
+import { checkFeedsShow, feedsAvailable } from "./stress/feeds";
+import { adminGet, figures, pool, type Reply, rng, scaled, shuffle, signedDelete, signedPost, stopAll, stressArticle } from "./stress/lib";
+
+let server: DevServer;
+beforeAll(async () => {
+  server = await startDevServer();
+});
+afterAll(() => stopAll(server));
+
+type Kind = "published" | "withdrawn-by-push" | "withdrawn-by-delete";
+interface Plan {
+  id: string;
+  section: string;
+  index: number;
+  maxVersion: number;
+  kind: Kind;
+}
+interface Delivery {
+  items: { id: string; version: number }[];
+  batch: boolean;
+  webhookId: string;
+  replayOf?: Delivery;
+}
+
+it("a storm of concurrent pushes ends in the highest version of every article, with nothing lost and no 5xx", async () => {
+  const random = rng(20261127);
+  const targetPushes = scaled(1000, 100);
+  const articles: Plan[] = Array.from({ length: scaled(300, 30) }, (_, index) => {
+    const roll = random();
+    return {
+      id: `storm-${String(index).padStart(4, "0")}`,
+      section: SECTIONS[index % SECTIONS.length]!,
+      index,
+      maxVersion: 1 + Math.floor(random() * 4),
+      kind: roll < 0.15 ? "withdrawn-by-delete" : roll < 0.25 ? "withdrawn-by-push" : "published",
+    };
+  });
+  const byId = new Map(articles.map((a) => [a.id, a]));
+  const body = (item: { id: string; version: number }) => {
+    const plan = byId.get(item.id)!;
+    const withdrawn = plan.kind === "withdrawn-by-push" && item.version === plan.maxVersion;
+    return stressArticle(item.id, item.version, plan.section, plan.index, withdrawn ? { status: "withdrawn" } : {});
+  };
+
+  // Every version of every article in random order, in singles and batches of 2–10; then
+  // duplicates of random versions until the storm has `targetPushes` requests; then exact replays.
+  const versions = shuffle(
+    articles.flatMap((a) => Array.from({ length: a.maxVersion }, (_, v) => ({ id: a.id, version: v + 1 }))),
+    random,
+  );
+  const items: { id: string; version: number }[] = [];
+  const deliveries: Delivery[] = [];
+  const replays = Math.ceil(targetPushes / 20);
+  for (let next = 0; next < versions.length || deliveries.length < targetPushes - replays; ) {
+    const n = random() < 0.8 ? 1 : 2 + Math.floor(random() * 9);
+    const chunk = Array.from({ length: n }, () =>
+      next < versions.length ? versions[next++]! : versions[Math.floor(random() * versions.length)]!,
+    );
+    items.push(...chunk);
+    deliveries.push({ items: chunk, batch: chunk.length > 1 || random() < 0.2, webhookId: `msg_storm_${deliveries.length}` });
+  }
+  for (const original of shuffle(deliveries, random).slice(0, replays)) {
+    deliveries.push({ ...original, replayOf: original });
+  }
+  const order = shuffle(deliveries, random);
+
+  const statuses: number[] = [];
+  const acked = new Map<string, number>();
+  const deleted = new Set<string>();
+  const unexpected: string[] = [];
+  const record = (what: string, reply: Reply) => {
+    statuses.push(reply.status);
+    if (reply.status !== 200) unexpected.push(`${what}: ${reply.status} ${reply.error ?? JSON.stringify(reply.body)}`);
+  };
+  const started = performance.now();
+  await pool(order, 50, async (delivery) => {
+    const payload = delivery.batch ? delivery.items.map(body) : body(delivery.items[0]!);
+    const reply = await signedPost(server, payload, { id: delivery.webhookId });
+    record(`POST ${delivery.webhookId}`, reply);
+    if (reply.status !== 200) return;
+    expect(reply.body.results).toHaveLength(delivery.items.length);
+    for (const item of delivery.items) acked.set(item.id, Math.max(acked.get(item.id) ?? 0, item.version));
+    // A withdrawal by DELETE goes out as soon as the article's last version is acknowledged,
+    // while the rest of the storm (including its older, stale versions) is still arriving.
+    for (const item of delivery.items) {
+      const plan = byId.get(item.id)!;
+      if (plan.kind === "withdrawn-by-delete" && item.version === plan.maxVersion && !deleted.has(item.id)) {
+        deleted.add(item.id);
+        const del = await signedDelete(server, item.id);
+        record(`DELETE ${item.id}`, del);
+        if (del.status === 200) expect(del.body.results[0]).toMatchObject({ id: item.id, version: plan.maxVersion, outcome: "withdrawn" });
+      }
+    }
+  });
+  const stormMs = performance.now() - started;
+
+  // Read back every acknowledged article from the source of truth.
+  const wrong: string[] = [];
+  await pool([...acked], 50, async ([id, version]) => {
+    const plan = byId.get(id)!;
+    const reply = await adminGet(server, `/v1/articles/${id}`);
+    const status = plan.kind === "published" ? "published" : "withdrawn";
+    if (reply.status !== 200) wrong.push(`${id}: GET ${reply.status}`);
+    else if (reply.body.version !== version || reply.body.title !== `${id} v${version}` || reply.body.status !== status) {
+      wrong.push(`${id}: holds v${reply.body.version} ${reply.body.status} "${reply.body.title}", expected v${version} ${status}`);
+    }
+  });
+
+  let invalidFeeds: number | null = null;
+  let feedMismatches: string[] = [];
+  if (await feedsAvailable(server)) {
+    const expected = articles
+      .filter((a) => acked.has(a.id))
+      .map((a) => ({ ...a, version: acked.get(a.id)!, visible: a.kind === "published" }));
+    ({ invalid: invalidFeeds, mismatches: feedMismatches } = await checkFeedsShow(server, expected));
+  }
+
+  const fiveXx = statuses.filter((s) => s >= 500).length;
+  figures("concurrency", {
+    requests: deliveries.length + deleted.size,
+    deliveries: deliveries.length,
+    article_pushes: items.length + deliveries.filter((d) => d.replayOf).reduce((n, d) => n + d.items.length, 0),
+    withdrawals_by_delete: deleted.size,
+    articles: articles.length,
+    acknowledged: acked.size,
+    present: acked.size - wrong.length,
+    lost: wrong.length,
+    non_2xx: statuses.filter((s) => s !== 200).length,
+    "5xx": fiveXx,
+    feed_mismatches: feedMismatches.length,
+    invalid_feeds: invalidFeeds,
+    storm_ms: Math.round(stormMs),
+  });
+  expect(unexpected).toEqual([]);
+  expect(fiveXx).toBe(0);
+  expect(acked.size).toBe(articles.length);
+  expect(wrong).toEqual([]);
+  expect(feedMismatches).toEqual([]);
+  if (invalidFeeds !== null) expect(invalidFeeds).toBe(0);
+});
