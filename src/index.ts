@@ -6,8 +6,9 @@ import { discovery } from "./discovery/routes";
 import { feeds } from "./feeds/routes";
 import { ProblemError, problemResponse } from "./http/problem";
 import { ingest } from "./ingest/routes";
+import { newsroom } from "./newsroom/stub";
 
-const app = new Hono<{ Bindings: Env }>();
+export const app = new Hono<{ Bindings: Env }>();
 
 app.route("/v1/articles", ingest);
 app.route("/feeds", feeds);
@@ -30,4 +31,10 @@ app.onError((error, c) => {
 });
 
 export { Newsroom } from "./newsroom/durable-object";
-export default app;
+export default {
+  fetch: app.fetch,
+  /** Every minute: wake the Newsroom so unpublished changes (or a new publishing format) never wait for the next push. */
+  async scheduled(_controller, env) {
+    await newsroom(env).reconcile();
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import articleSchema from "../schemas/article.schema.json";
-import app from "../src/index";
+import { app } from "../src/index";
 import { BASE, request } from "./helpers/cms";
 
 type Doc = { openapi: string; paths: Record<string, Record<string, any>>; components: { schemas: Record<string, any> } };

@@ -7,12 +7,12 @@
 // write lands. An article is acknowledged only once it is in SQLite, so a KV failure delays a
 // feed but never loses an article.
 import { DurableObject } from "cloudflare:workers";
-import { ALL_SECTIONS } from "../config/publication";
+import { ALL_SECTIONS, SECTIONS } from "../config/publication";
 import type { FeedFormat } from "../feeds/model";
 import { PLACEHOLDER_BASE, publicFragments } from "../feeds/public-feed";
 import { RENDERER_VERSION, sectionOutputs } from "../feeds/publish";
 import type { IngestResponse, IngestResult, IngestWarning, Outcome, StoredArticle } from "../model/article";
-import { articleKey } from "../storage/kv-keys";
+import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import {
   type KvWrite,
   type SectionSnapshot,
@@ -66,7 +66,27 @@ export class Newsroom extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY, gen INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS fragments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL, rss TEXT NOT NULL, atom TEXT NOT NULL, json TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, written_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL DEFAULT 0, next_embargo_ms INTEGER);
+      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     `);
+    ctx.blockConcurrencyWhile(() => this.republishIfFormatChanged());
+  }
+
+  /**
+   * Called by the Worker's cron trigger: wakes the Newsroom so a new deploy's publishing format is
+   * applied even when no article arrives, and re-arms the alarm if anything is still unpublished.
+   */
+  async reconcile(): Promise<void> {
+    await this.scheduleFlush();
+  }
+
+  /** After a deploy that changes what is published (keys or rendering), publish every section anew. */
+  private async republishIfFormatChanged(): Promise<void> {
+    const format = `${PUBLISHED_FORMAT}|${RENDERER_VERSION}|${this.publishBase()}`;
+    const current = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'published_format'").toArray()[0]?.value;
+    if (current === format) return;
+    for (const section of [...SECTIONS.map((s) => s.slug), ALL_SECTIONS]) this.markDirty(`section:${section}`);
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('published_format', ?)", format);
+    await this.scheduleFlush();
   }
 
   /** Applies one signed delivery atomically. A webhook-id seen before returns its first response unchanged. */
@@ -203,12 +223,14 @@ export class Newsroom extends DurableObject<Env> {
   }
 
   private markDirtyFor(section: string, id: string): void {
-    for (const key of [`section:${section}`, `section:${ALL_SECTIONS}`, `article:${id}`]) {
-      this.sql.exec(
-        "INSERT INTO dirty (key, gen) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET gen = gen + 1, attempts = 0, not_before_ms = 0",
-        key,
-      );
-    }
+    for (const key of [`section:${section}`, `section:${ALL_SECTIONS}`, `article:${id}`] as const) this.markDirty(key);
+  }
+
+  private markDirty(key: DirtyKey): void {
+    this.sql.exec(
+      "INSERT INTO dirty (key, gen) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET gen = gen + 1, attempts = 0, not_before_ms = 0",
+      key,
+    );
   }
 
   /** An embargo that has passed changes what its sections show: republish them. */
@@ -217,7 +239,7 @@ export class Newsroom extends DurableObject<Env> {
       .exec<{ key: string }>("SELECT key FROM published WHERE next_embargo_ms IS NOT NULL AND next_embargo_ms <= ?", now)
       .toArray();
     for (const { key } of lifted) {
-      this.sql.exec("INSERT INTO dirty (key, gen) VALUES (?, 1) ON CONFLICT (key) DO UPDATE SET gen = gen + 1", key);
+      this.markDirty(key as DirtyKey);
       this.sql.exec("UPDATE published SET next_embargo_ms = NULL WHERE key = ?", key);
     }
   }

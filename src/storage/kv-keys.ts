@@ -1,8 +1,15 @@
 // Every KV key the service uses, in one place. docs/storage-schema.md describes each with an example value.
-// Only the Newsroom Durable Object writes these keys; the Worker only reads them.
+// Only the Newsroom Durable Object writes the feed keys; the Worker only reads them.
+
+/**
+ * The shape of what the Newsroom publishes. Feed keys carry it, so a deploy that changes the shape
+ * reads only keys written in that shape, and the Newsroom republishes every section when it sees a
+ * new value (src/newsroom/durable-object.ts).
+ */
+export const PUBLISHED_FORMAT = "v1";
 
 /** Snapshot of one section (or "all"): the newest articles, their index fields and recent withdrawals. */
-export const snapshotKey = (section: string) => `snapshot:${section}`;
+export const snapshotKey = (section: string) => `snapshot:${PUBLISHED_FORMAT}:${section}`;
 
 /** One article as stored (StoredArticle JSON), for reads that need a single article. Absent once withdrawn. */
 export const articleKey = (id: string) => `article:${id}`;
@@ -11,7 +18,8 @@ export const articleKey = (id: string) => `article:${id}`;
 export const licenceKey = (id: string) => `licence:${id}`;
 
 /** One format's item fragments of a section at a snapshot revision, concatenated; offsets live in the snapshot. Expires after a day. */
-export const fragmentsKey = (section: string, format: string, revision: number) => `fragments:${section}:${format}:${revision}`;
+export const fragmentsKey = (section: string, format: string, revision: number) =>
+  `fragments:${PUBLISHED_FORMAT}:${section}:${format}:${revision}`;
 
 /** The pre-rendered unfiltered feed of a section in one format; metadata: revision, lifted, valid_until, last_modified, base. */
-export const feedKey = (section: string, format: string) => `feed:${section}:${format}`;
+export const feedKey = (section: string, format: string) => `feed:${PUBLISHED_FORMAT}:${section}:${format}`;
