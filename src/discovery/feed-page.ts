@@ -2,9 +2,10 @@
 // readable page with the same items and the URL to paste into a reader, instead of a download.
 // Feed readers never see it: `prefersHtml` is true only when Accept ranks text/html above every feed type.
 import type { Section } from "../config/publication";
-import { FEED_CONTENT_TYPES, FEED_FORMAT_NAMES, type FeedFormat } from "../feeds/model";
+import { FEED_FORMAT_NAMES, type FeedFormat } from "../feeds/model";
 import type { StoredArticle } from "../model/article";
 import { parseAccept, qualityOf } from "./accept";
+import { feedMediaType } from "./feed-links";
 import { html, safeHref } from "./html";
 import { renderPage } from "./layout";
 import { formatShanghaiTime } from "./time";
@@ -42,8 +43,6 @@ export interface FeedPageView {
   items: StoredArticle[];
 }
 
-const mediaType = (format: FeedFormat) => FEED_CONTENT_TYPES[format].split(";")[0]!;
-
 /** The site's home (the directory) from a feed URL: everything before /feeds/ or /partner/feeds/. */
 function homeUrl(feedUrl: string): string {
   const url = new URL(feedUrl);
@@ -72,7 +71,7 @@ export function renderFeedPage(view: FeedPageView): string {
   const head = html`${feeds.map(
     (
       f,
-    ) => html`<link rel="alternate" type="${mediaType(f.format)}" title="${section.name} · ${FEED_FORMAT_NAMES[f.format]}" href="${f.url}">
+    ) => html`<link rel="alternate" type="${feedMediaType(f.format)}" title="${section.name} · ${FEED_FORMAT_NAMES[f.format]}" href="${f.url}">
 `,
   )}<link rel="license" href="${licenceUrl}">`;
   const body = html`<h1>${section.name}</h1>
@@ -83,7 +82,7 @@ export function renderFeedPage(view: FeedPageView): string {
 ${
   alternates.length
     ? html`<p class="muted">其他格式:</p><p class="formats">${alternates.map(
-        (a) => html`<a href="${a.url}" type="${mediaType(a.format)}">${FEED_FORMAT_NAMES[a.format]}</a>`,
+        (a) => html`<a href="${a.url}" type="${feedMediaType(a.format)}">${FEED_FORMAT_NAMES[a.format]}</a>`,
       )}</p>`
     : ""
 }

@@ -1,6 +1,6 @@
 // GET /licenses/{id}: a licence as a readable page — the public reading licence from the publication's
 // config, or a partner licence record the admin API keeps in KV. Only licence fields are ever shown.
-import { PUBLIC_LICENCE, PUBLICATION } from "../config/publication";
+import { PUBLICATION } from "../config/publication";
 import { html, safeHref } from "./html";
 import { renderPage } from "./layout";
 import { formatShanghaiTime } from "./time";
@@ -15,8 +15,6 @@ export interface LicenceView {
   url?: string;
   expiresAt?: string;
 }
-
-export const PUBLIC_LICENCE_VIEW: LicenceView = PUBLIC_LICENCE;
 
 /**
  * The displayable fields of a KV licence record `{ id, title?, url, attribution, expires_at, text? }`

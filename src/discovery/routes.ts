@@ -6,7 +6,7 @@ import { ProblemError } from "../http/problem";
 import { licenceKey } from "../storage/kv-keys";
 import { renderDirectoryPage } from "./directory-page";
 import { HTML_PAGE_HEADERS } from "./layout";
-import { licenceViewFromRecord, PUBLIC_LICENCE_VIEW, renderLicencePage } from "./licence-page";
+import { type LicenceView, licenceViewFromRecord, renderLicencePage } from "./licence-page";
 import { openApiDocument } from "./openapi";
 import { OPML_CONTENT_TYPE, renderOpml } from "./opml";
 
@@ -31,7 +31,7 @@ discovery.get("/feeds.opml", (c) =>
 discovery.get("/licenses/:id", async (c) => {
   const id = c.req.param("id");
   const base = publicBaseUrl(c.env, c.req.url);
-  let licence = id === PUBLIC_LICENCE.id ? PUBLIC_LICENCE_VIEW : null;
+  let licence: LicenceView | null = id === PUBLIC_LICENCE.id ? PUBLIC_LICENCE : null;
   if (!licence && LICENCE_ID.test(id)) {
     licence = licenceViewFromRecord(id, await c.env.FEEDS.get(licenceKey(id), { type: "json", cacheTtl: 60 }));
   }
