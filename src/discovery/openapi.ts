@@ -48,12 +48,7 @@ const pathParam = (name: string, description: string, schema: Json, example: str
   schema,
   example,
 });
-const ARTICLE_ID_PARAM = pathParam(
-  "id",
-  "The article's id.",
-  { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$" },
-  "gansu-20240218-lanzhou-minsheng",
-);
+const ARTICLE_ID_PARAM = pathParam("id", "The article's id.", articleSchema.properties.id, "gansu-20240218-lanzhou-minsheng");
 const PARTNER_ID_PARAM = pathParam("id", "The partner's id.", { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,63}$" }, "acme");
 const FEED_PARAMS = [
   pathParam(
