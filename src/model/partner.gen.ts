@@ -1,0 +1,70 @@
+// Generated from schemas/partner.schema.json by scripts/gen-types.mjs. Do not edit; run `npm run types`.
+
+/**
+ * The licence's slug (not `public-reading`, the public licence).
+ */
+export type Slug = string;
+
+/**
+ * A licensed aggregator partner as an admin puts it: PUT /v1/partners/{id} (DESIGN.md §3). The TypeScript type src/model/partner.gen.ts is generated from this file.
+ */
+export interface Partner {
+  /**
+   * Who the partner is, for people (admin pages, the licence page).
+   */
+  name: string;
+  /**
+   * Licensed sections: ["*"] for every section, else configured section slugs.
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  sections: [string, ...string[]];
+  /**
+   * When given, an article is covered only if one of its regions lies at or under one of these (an article with no regions is not covered).
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  regions?: [string, ...string[]];
+  /**
+   * When given, an article is covered only if it has one of these topics.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  topics?: [string, ...string[]];
+  license: PartnerLicense;
+  /**
+   * Pulls allowed per minute (feeds and withdrawals together); beyond it, 429 with Retry-After.
+   */
+  rate_limit_per_minute?: number;
+}
+/**
+ * The licence the partner's feeds are served under; shown at /licenses/{id}.
+ */
+export interface PartnerLicense {
+  id: Slug;
+  /**
+   * Absolute http(s) URL of the licence, ASCII only (it is printed in Link and Syndication-License headers).
+   */
+  url: string;
+  /**
+   * The credit line licensees must carry, e.g. 來源:國際在線. Control characters (CR, LF…) are removed.
+   */
+  attribution: string;
+  /**
+   * RFC 3339 with an offset; from this time on the licence has ended (a past time ends it now).
+   */
+  expires_at: string;
+  /**
+   * A title for the licence page.
+   */
+  title?: string;
+  /**
+   * Plain-text paragraphs of the licence, shown on /licenses/{id}.
+   *
+   * @maxItems 50
+   */
+  text?: string[];
+}
