@@ -6,6 +6,8 @@ import type { Withdrawal } from "../newsroom/snapshot";
 
 export interface IndexEntry {
   id: string;
+  /** The article's section, so `all` can be narrowed to a partner's sections. Absent in snapshots published before it existed. */
+  section?: string;
   published_ms: number;
   embargo_ms?: number;
   /** When we accepted this version (ms). */

@@ -32,6 +32,7 @@ export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentS
     }) as IndexEntry["at"];
     return {
       id: article.id,
+      section: article.section,
       published_ms: Date.parse(article.published_at),
       ...(article.embargo_until ? { embargo_ms: Date.parse(article.embargo_until) } : {}),
       changed_ms,
