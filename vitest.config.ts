@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_SECRETS } from "./tests/helpers/secrets";
+import { TEST_SECRETS } from "./tests/helpers/secrets.ts";
 
 export default defineConfig({
   test: {

@@ -260,3 +260,9 @@ describe("publishing to KV", () => {
 it("GET /healthz answers ok", async () => {
   expect(await (await request("/healthz")).json()).toEqual({ status: "ok" });
 });
+
+it("turns character references to forbidden characters into U+FFFD, as HTML parsers would", async () => {
+  await push(article({ id: "char-refs", body_html: '<p title="&#0;">a &#0; b &#xD800; c &#x1F4F0; d &#65;</p>' }));
+  const stored = (await (await adminGet("/v1/articles/char-refs")).json()) as any;
+  expect(stored.body_html).toBe('<p title="&#xFFFD;">a &#xFFFD; b &#xFFFD; c &#x1F4F0; d &#65;</p>');
+});

@@ -86,6 +86,27 @@ const GLOBAL_ATTRIBUTES = ["lang", "dir", "title"];
 const URL_ATTRIBUTES = new Set(["href", "src", "cite"]);
 const SAFE_DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp|avif);base64,[a-z0-9+/=\s]*$/i;
 
+/** A numeric character reference; those naming a character XML forbids would decode into one in every reader. */
+const CHARACTER_REFERENCE = /&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}));?/g;
+
+function isXmlCharacter(cp: number): boolean {
+  return (
+    cp === 0x9 ||
+    cp === 0xa ||
+    cp === 0xd ||
+    (cp >= 0x20 && cp <= 0xd7ff) ||
+    (cp >= 0xe000 && cp <= 0xfffd) ||
+    (cp >= 0x10000 && cp <= 0x10ffff)
+  );
+}
+
+/** Replaces references such as &#0; or &#xD800; with U+FFFD, as HTML parsers do, so no reader decodes them into broken text. */
+export function neutraliseCharacterReferences(html: string): string {
+  return html.replace(CHARACTER_REFERENCE, (ref, hex: string | undefined, dec: string | undefined) =>
+    isXmlCharacter(hex ? Number.parseInt(hex, 16) : Number(dec)) ? ref : "&#xFFFD;",
+  );
+}
+
 /** An absolute, safe URL for an attribute, or null when it must be dropped. */
 export function safeUrl(value: string, base: string, allowDataImage: boolean): string | null {
   const trimmed = value.trim();
@@ -118,6 +139,8 @@ export async function sanitiseHtml(html: string, baseUrl: string): Promise<strin
           const attr = name.toLowerCase();
           if (!allowed.includes(attr) && !GLOBAL_ATTRIBUTES.includes(attr)) {
             el.removeAttribute(name);
+          } else if (neutraliseCharacterReferences(value) !== value) {
+            el.setAttribute(name, neutraliseCharacterReferences(value));
           } else if (URL_ATTRIBUTES.has(attr)) {
             const safe = safeUrl(value, baseUrl, tag === "img" && attr === "src");
             if (safe === null) el.removeAttribute(name);
@@ -131,6 +154,10 @@ export async function sanitiseHtml(html: string, baseUrl: string): Promise<strin
       },
     })
     .onDocument({
+      text(chunk) {
+        const safe = neutraliseCharacterReferences(chunk.text);
+        if (safe !== chunk.text) chunk.replace(safe, { html: true });
+      },
       doctype() {},
       comments(comment) {
         comment.remove();
