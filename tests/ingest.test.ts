@@ -163,11 +163,11 @@ describe("POST /v1/articles", () => {
     expect(((await (await adminGet("/v1/articles/replayed")).json()) as any).title).toBe("first");
   });
 
-  it("removes characters XML forbids, normalises to NFC and warns with the field", async () => {
-    const res = await push(article({ id: "dirty", title: "A\u0000B\u0008C\uFFFE\uD800D e\u0301", summary: "ok" }));
+  it("removes characters XML forbids or discourages, normalises to NFC and warns with the field", async () => {
+    const res = await push(article({ id: "dirty", title: "A\u0000B\u0008C\uFFFE\uD800D\u0085 e\u0301", summary: "ok" }));
     expect(res.status).toBe(200);
     const body = (await res.json()) as any;
-    expect(body.warnings).toEqual([{ pointer: "/title", detail: expect.stringContaining("4") }]);
+    expect(body.warnings).toEqual([{ pointer: "/title", detail: expect.stringContaining("5") }]);
     const stored = (await (await adminGet("/v1/articles/dirty")).json()) as any;
     expect(stored.title).toBe("ABCD é");
   });

@@ -1,17 +1,21 @@
 // Text normalisation on the way in: Unicode NFC, and removal of the characters XML 1.0 forbids
 // (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF), so no feed can become invalid XML.
+// The C1 controls and noncharacters XML 1.0 §2.2 discourages go too: in news text they are
+// always mis-decoded bytes, and validators flag them in every feed that carries them.
 
 import { pointerToken } from "../http/problem";
 import type { IngestWarning } from "../model/article";
 
 const XML_FORBIDDEN = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+const XML_DISCOURAGED = /[\u007F-\u009F\uFDD0-\uFDEF\u{1FFFE}\u{1FFFF}\u{2FFFE}\u{2FFFF}\u{3FFFE}\u{3FFFF}\u{4FFFE}\u{4FFFF}\u{5FFFE}\u{5FFFF}\u{6FFFE}\u{6FFFF}\u{7FFFE}\u{7FFFF}\u{8FFFE}\u{8FFFF}\u{9FFFE}\u{9FFFF}\u{AFFFE}\u{AFFFF}\u{BFFFE}\u{BFFFF}\u{CFFFE}\u{CFFFF}\u{DFFFE}\u{DFFFF}\u{EFFFE}\u{EFFFF}\u{FFFFE}\u{FFFFF}\u{10FFFE}\u{10FFFF}]/gu;
 
 export function cleanText(text: string): { text: string; removed: number } {
   let removed = 0;
-  const kept = text.replace(XML_FORBIDDEN, () => {
+  const drop = () => {
     removed++;
     return "";
-  });
+  };
+  const kept = text.replace(XML_FORBIDDEN, drop).replace(XML_DISCOURAGED, drop);
   return { text: kept.normalize("NFC"), removed };
 }
 
@@ -20,7 +24,7 @@ export function normaliseStrings<T>(value: T, pointer: string, warnings: IngestW
   if (typeof value === "string") {
     const { text, removed } = cleanText(value);
     if (removed > 0) {
-      warnings.push({ pointer, detail: `removed ${removed} character(s) that XML 1.0 forbids` });
+      warnings.push({ pointer, detail: `removed ${removed} character(s) that XML 1.0 forbids or discourages` });
     }
     return text as T;
   }
