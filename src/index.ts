@@ -7,11 +7,15 @@ import { feeds } from "./feeds/routes";
 import { ProblemError, problemResponse } from "./http/problem";
 import { ingest } from "./ingest/routes";
 import { newsroom } from "./newsroom/stub";
+import { partnerAdmin } from "./partners/admin-routes";
+import { partnerFeeds } from "./partners/feed-routes";
 
 export const app = new Hono<{ Bindings: Env }>();
 
 app.route("/v1/articles", ingest);
 app.route("/feeds", feeds);
+app.route("/partner", partnerFeeds);
+app.route("/v1/partners", partnerAdmin);
 app.route("/", discovery);
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -31,6 +35,7 @@ app.onError((error, c) => {
 });
 
 export { Newsroom } from "./newsroom/durable-object";
+export { PartnerDesk } from "./partners/desk";
 export default {
   fetch: app.fetch,
   /** Every minute: wake the Newsroom so unpublished changes (or a new publishing format) never wait for the next push. */

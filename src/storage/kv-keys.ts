@@ -17,6 +17,12 @@ export const articleKey = (id: string) => `article:${id}`;
 /** A licence record shown on /licenses/{id}: { id, title, url, attribution, expires_at, text? }. Written by the partner admin API. */
 export const licenceKey = (id: string) => `licence:${id}`;
 
+/**
+ * A partner key's SHA-256 digest (hex) → the partner's id, as text. Written by the partner admin API when a
+ * key is issued (and the replaced key's entry deleted); the PartnerDesk still decides whether a key is current.
+ */
+export const partnerKeyKey = (sha256: string) => `partner-key:${sha256}`;
+
 /** One format's item fragments of a section at a snapshot revision, concatenated; offsets live in the snapshot. Expires after a day. */
 export const fragmentsKey = (section: string, format: string, revision: number) =>
   `fragments:${PUBLISHED_FORMAT}:${section}:${format}:${revision}`;
