@@ -28,6 +28,8 @@ const KV_KEY_INTERVAL_MS = 1000;
 /** Replayed webhook-ids are recognised this long (senders may not re-sign after 5 minutes). */
 const DELIVERY_MEMORY_MS = 24 * 3600 * 1000;
 const MAX_RETRY_DELAY_MS = 60_000;
+/** Workers allow 1,000 KV operations per invocation; an alarm stays well under it. */
+const KV_OPERATIONS_PER_ALARM = 500;
 
 type DirtyKey = `section:${string}` | `article:${string}`;
 
@@ -153,12 +155,24 @@ export class Newsroom extends DurableObject<Env> {
     this.sql.exec("DELETE FROM deliveries WHERE received_ms < ?", now - DELIVERY_MEMORY_MS);
 
     const due = this.sql
-      .exec<{ key: string; gen: number; attempts: number }>("SELECT key, gen, attempts FROM dirty WHERE not_before_ms <= ?", now)
+      .exec<{ key: string; gen: number; attempts: number }>(
+        // Sections first: they are what readers see; single articles only serve partner and browser views.
+        "SELECT key, gen, attempts FROM dirty WHERE not_before_ms <= ? ORDER BY key LIKE 'section:%' DESC, key",
+        now,
+      )
       .toArray()
       .filter((d) => this.lastWritten(d.key) + KV_KEY_INTERVAL_MS <= now);
 
-    // Build every output synchronously from SQLite first: no other call can interleave here.
-    const batches = due.map((d) => ({ ...d, writes: this.outputsFor(d.key as DirtyKey, now) }));
+    // Build outputs synchronously from SQLite first (no other call can interleave here), within
+    // the per-invocation KV operation budget; what does not fit waits for the next run, moments later.
+    const batches: { key: string; gen: number; attempts: number; writes: KvWrite[] }[] = [];
+    let operations = 0;
+    for (const d of due) {
+      if (operations >= KV_OPERATIONS_PER_ALARM) break;
+      const writes = this.outputsFor(d.key as DirtyKey, now);
+      operations += writes.length;
+      batches.push({ ...d, writes });
+    }
 
     const settled = await Promise.allSettled(batches.map((b) => this.put(b.writes)));
     const written = Date.now();
