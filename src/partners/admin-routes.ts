@@ -1,0 +1,83 @@
+// Partner administration (DESIGN.md §3), bearer ADMIN_TOKEN: create or replace a partner and its
+// licence, read it back, issue its key, read its usage. Mounted at /v1/partners. The token is checked
+// before anything else, so nobody without it learns whether a partner exists.
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requireAdmin } from "../http/admin-auth";
+import { ProblemError } from "../http/problem";
+import { licenceKey, partnerKeyKey } from "../storage/kv-keys";
+import { keyHash, newPartnerKey, partnerDesk } from "./keys";
+import { licenceRecord, PARTNER_ID } from "./model";
+import { validatePartner } from "./validate";
+
+/** Admin answers are about one partner at one moment: never cache them. */
+const NO_STORE = { "Cache-Control": "no-store" };
+const MAX_BODY_BYTES = 64 * 1024;
+
+export const partnerAdmin = new Hono<{ Bindings: Env }>();
+
+partnerAdmin.use("*", requireAdmin);
+
+const limitBody = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ProblemError(413, "A partner is at most 64 KiB of JSON.");
+  },
+});
+
+partnerAdmin.put("/:id", limitBody, async (c) => {
+  const id = partnerId(c.req.param("id"));
+  const type = c.req.header("Content-Type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) throw new ProblemError(415, "Send the partner as application/json.");
+  const text = await c.req.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ProblemError(400, "The body is not valid JSON.");
+  }
+  const result = validatePartner(body);
+  if (!result.ok) throw new ProblemError(422, "The partner does not match schemas/partner.schema.json.", { errors: result.errors });
+
+  const { partner, created } = await partnerDesk(c.env, id).put(id, result.partner, Date.now());
+  // The licence page (/licenses/{id}) reads this record; the desk stays the source of truth.
+  await c.env.FEEDS.put(licenceKey(partner.license.id), JSON.stringify(licenceRecord(partner)));
+  return c.json(partner, created ? 201 : 200, { ...NO_STORE, ...(created ? { Location: `/v1/partners/${id}` } : {}) });
+});
+
+partnerAdmin.get("/:id", async (c) => {
+  const id = partnerId(c.req.param("id"));
+  const partner = await partnerDesk(c.env, id).get();
+  if (!partner) throw noSuchPartner(id);
+  return c.json(partner, 200, NO_STORE);
+});
+
+partnerAdmin.post("/:id/keys", async (c) => {
+  const id = partnerId(c.req.param("id"));
+  const key = newPartnerKey();
+  const hash = await keyHash(key);
+  // The desk first: from this moment only the new key is accepted, wherever KV still maps the old one.
+  const issued = await partnerDesk(c.env, id).issueKey(hash, Date.now());
+  if (!issued) throw noSuchPartner(id);
+  await c.env.FEEDS.put(partnerKeyKey(hash), id);
+  if (issued.previousHash) await c.env.FEEDS.delete(partnerKeyKey(issued.previousHash));
+  return c.json({ key }, 201, NO_STORE);
+});
+
+partnerAdmin.get("/:id/usage", async (c) => {
+  const id = partnerId(c.req.param("id"));
+  const usage = await partnerDesk(c.env, id).usage();
+  if (!usage) throw noSuchPartner(id);
+  return c.json(usage, 200, NO_STORE);
+});
+
+function partnerId(id: string): string {
+  if (!PARTNER_ID.test(id)) {
+    throw new ProblemError(404, `There is no partner "${id}": partner ids are lowercase slugs.`);
+  }
+  return id;
+}
+
+function noSuchPartner(id: string): ProblemError {
+  return new ProblemError(404, `There is no partner "${id}".`);
+}

@@ -1,0 +1,186 @@
+// The PartnerDesk: one Durable Object per partner, holding its record, the hash of its current key,
+// its usage counters and its rate window. KV is eventually consistent and has no atomic operations,
+// so a revoked key could keep working for a minute and concurrent pulls would lose counts there;
+// here every pull is one RPC that checks the key, applies the rate limit and counts, all in SQLite
+// with no await in between, so a revoked key fails at once and no count is lost. The Newsroom is
+// never on this path.
+import { DurableObject } from "cloudflare:workers";
+import { feedEtag, isNotModified } from "../feeds/http";
+import type { FeedQuery } from "../feeds/query";
+import { feedAccess } from "./entitlement";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, type PartnerInput, type PartnerRecord } from "./model";
+
+/** Usage is kept this long (UTC days). */
+const USAGE_RETENTION_DAYS = 400;
+const MINUTE_MS = 60_000;
+
+export interface PullRequest {
+  /** SHA-256 of the key the partner sent, hex. */
+  keyHash: string;
+  /** What usage is counted under: `yaowen.atom`, `all.json`, `withdrawals`. */
+  feed: string;
+  now: number;
+  /** For feeds: what the licence must allow. Absent for withdrawals, which stay open after the licence ends. */
+  access?: { section: string; query: FeedQuery };
+  /** For feeds: the validators, so a 304 is decided (and counted as one) here. */
+  conditional?: {
+    revision: number;
+    lifted: number;
+    /** Everything about the request that shapes the body; the partner's id and record revision are added here. */
+    shape: string;
+    lastModified: number;
+    ifNoneMatch: string | null;
+    ifModifiedSince: string | null;
+  };
+}
+
+export type PullOutcome =
+  | { kind: "unauthorized" }
+  | { kind: "rate-limited"; retryAfterSeconds: number }
+  | { kind: "forbidden"; detail: string }
+  | { kind: "ok"; partner: PartnerRecord; etag: string | null; notModified: boolean };
+
+/** Pulls by UTC day, then feed, then response status ("200", "304"). */
+export interface Usage {
+  partner: string;
+  days: Record<string, Record<string, Record<string, number>>>;
+}
+
+export class PartnerDesk extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    this.sql.exec(`
+      CREATE TABLE IF NOT EXISTS partner (
+        only INTEGER PRIMARY KEY CHECK (only = 1),
+        doc TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        key_hash TEXT
+      );
+      CREATE TABLE IF NOT EXISTS usage (day TEXT NOT NULL, feed TEXT NOT NULL, status INTEGER NOT NULL, count INTEGER NOT NULL,
+        PRIMARY KEY (day, feed, status));
+      CREATE TABLE IF NOT EXISTS rate (window INTEGER PRIMARY KEY, count INTEGER NOT NULL);
+    `);
+  }
+
+  /** Creates or replaces the partner; its key, key time and creation time are kept. */
+  put(id: string, input: PartnerInput, now: number): { partner: PartnerRecord; created: boolean } {
+    return this.ctx.storage.transactionSync(() => {
+      const before = this.current();
+      const at = new Date(now).toISOString();
+      const partner: PartnerRecord = {
+        id,
+        name: input.name,
+        sections: [...input.sections],
+        ...(input.regions ? { regions: [...input.regions] } : {}),
+        ...(input.topics ? { topics: [...input.topics] } : {}),
+        license: input.license,
+        rate_limit_per_minute: input.rate_limit_per_minute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
+        created_at: before?.partner.created_at ?? at,
+        updated_at: at,
+        key_issued_at: before?.partner.key_issued_at ?? null,
+      };
+      this.sql.exec(
+        `INSERT INTO partner (only, doc, revision, key_hash) VALUES (1, ?, 1, NULL)
+         ON CONFLICT (only) DO UPDATE SET doc = excluded.doc, revision = partner.revision + 1`,
+        JSON.stringify(partner),
+      );
+      return { partner, created: before === null };
+    });
+  }
+
+  get(): PartnerRecord | null {
+    return this.current()?.partner ?? null;
+  }
+
+  /** Makes `keyHash` the only valid key at once; returns the hash it replaced (null if none), or null when there is no partner. */
+  issueKey(keyHash: string, now: number): { previousHash: string | null } | null {
+    return this.ctx.storage.transactionSync(() => {
+      const current = this.current();
+      if (!current) return null;
+      const partner: PartnerRecord = { ...current.partner, key_issued_at: new Date(now).toISOString() };
+      this.sql.exec("UPDATE partner SET doc = ?, key_hash = ? WHERE only = 1", JSON.stringify(partner), keyHash);
+      return { previousHash: current.keyHash };
+    });
+  }
+
+  usage(): Usage | null {
+    const current = this.current();
+    if (!current) return null;
+    const days: Usage["days"] = {};
+    for (const row of this.sql.exec<{ day: string; feed: string; status: number; count: number }>(
+      "SELECT day, feed, status, count FROM usage ORDER BY day, feed, status",
+    )) {
+      days[row.day] = days[row.day] ?? {};
+      const feeds = days[row.day]!;
+      feeds[row.feed] = { ...feeds[row.feed], [String(row.status)]: row.count };
+    }
+    return { partner: current.partner.id, days };
+  }
+
+  /** One partner pull: key, rate limit, licence, validators and the count, in one synchronous step. */
+  pull(request: PullRequest): PullOutcome {
+    // Synchronous SQLite from start to end: no other pull interleaves, so no count is lost.
+    return this.ctx.storage.transactionSync((): PullOutcome => {
+      const fresh = this.current();
+      if (!fresh?.keyHash || !sameHash(fresh.keyHash, request.keyHash)) return { kind: "unauthorized" };
+      const { partner, revision } = fresh;
+      const now = Date.now();
+      const window = Math.floor(now / MINUTE_MS);
+      this.sql.exec("DELETE FROM rate WHERE window <> ?", window);
+      const used = this.sql.exec<{ count: number }>("SELECT count FROM rate WHERE window = ?", window).toArray()[0]?.count ?? 0;
+      if (used >= partner.rate_limit_per_minute) {
+        return { kind: "rate-limited", retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * MINUTE_MS - now) / 1000)) };
+      }
+      this.sql.exec("INSERT INTO rate (window, count) VALUES (?, 1) ON CONFLICT (window) DO UPDATE SET count = count + 1", window);
+
+      if (request.access) {
+        const access = feedAccess(partner, request.access.section, request.access.query, request.now);
+        if (!access.ok) return { kind: "forbidden", detail: access.detail };
+      }
+      let etag: string | null = null;
+      let notModified = false;
+      const c = request.conditional;
+      if (c) {
+        etag = feedEtag(c.revision, c.lifted, `${c.shape}|partner=${partner.id}.${revision}`);
+        const headers = new Headers();
+        if (c.ifNoneMatch !== null) headers.set("If-None-Match", c.ifNoneMatch);
+        if (c.ifModifiedSince !== null) headers.set("If-Modified-Since", c.ifModifiedSince);
+        notModified = isNotModified(new Request("https://partner.invalid/", { headers }), etag, c.lastModified);
+      }
+      this.count(utcDay(request.now), request.feed, notModified ? 304 : 200, request.now);
+      return { kind: "ok", partner, etag, notModified };
+    });
+  }
+
+  private count(day: string, feed: string, status: number, now: number): void {
+    this.sql.exec(
+      "INSERT INTO usage (day, feed, status, count) VALUES (?, ?, ?, 1) ON CONFLICT (day, feed, status) DO UPDATE SET count = count + 1",
+      day,
+      feed,
+      status,
+    );
+    this.sql.exec("DELETE FROM usage WHERE day < ?", utcDay(now - USAGE_RETENTION_DAYS * 24 * 3600 * 1000));
+  }
+
+  private current(): { partner: PartnerRecord; revision: number; keyHash: string | null } | null {
+    const row = this.sql
+      .exec<{ doc: string; revision: number; key_hash: string | null }>("SELECT doc, revision, key_hash FROM partner WHERE only = 1")
+      .toArray()[0];
+    return row ? { partner: JSON.parse(row.doc) as PartnerRecord, revision: row.revision, keyHash: row.key_hash } : null;
+  }
+}
+
+function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+/** Compares two hex digests in constant time (they are hashes, but the habit costs nothing). */
+function sameHash(a: string, b: string): boolean {
+  const encoder = new TextEncoder();
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  return x.byteLength === y.byteLength && crypto.subtle.timingSafeEqual(x, y);
+}

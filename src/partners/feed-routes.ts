@@ -1,0 +1,141 @@
+// Partner feeds (DESIGN.md §3), mounted at /partner: GET /partner/feeds/{section}.{fmt} with the
+// public filters, and GET /partner/withdrawals?since=. A pull is a KV read of the key's digest and of
+// the section index (in parallel), one PartnerDesk RPC (key, rate limit, licence, validators, count),
+// then the covered articles from KV, rendered for this partner. The key never leaves the request:
+// links, bodies and errors name only the canonical feed URL, and errors are logged by path alone.
+import { Hono } from "hono";
+import { ALL_SECTIONS, publicBaseUrl, type Section } from "../config/publication";
+import { feedLinks, linkHeader, syndicationLicense } from "../feeds/http";
+import { FEED_CONTENT_TYPES, type FeedFormat } from "../feeds/model";
+import { feedUrl } from "../feeds/public-feed";
+import { canonicalQuery, type FeedQuery, parseFeedFile, parseFeedQuery } from "../feeds/query";
+import { loadArticles, loadIndex } from "../feeds/read";
+import { lastModified, liftedEmbargoes } from "../feeds/select";
+import { ProblemError } from "../http/problem";
+import { partnerKeyKey } from "../storage/kv-keys";
+import type { PullOutcome, PullRequest } from "./desk";
+import { keyHash, partnerDesk, presentedKey } from "./keys";
+import type { PartnerRecord } from "./model";
+import { partnerDocument, partnerLicenceTerms, partnerWithdrawals, selectPartnerEntries, withdrawalList } from "./partner-feed";
+
+/** Never in a shared cache; a private cache revalidates every time, so revocation and expiry apply at once. */
+const PRIVATE = { "Cache-Control": "private, no-cache", Vary: "Authorization" };
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
+
+export const partnerFeeds = new Hono<{ Bindings: Env }>();
+
+partnerFeeds.get("/feeds/:file", async (c) => {
+  const url = new URL(c.req.url);
+  const key = requireKey(c.req.header("Authorization"), url);
+  const { section, format } = parseFeedFile(c.req.param("file"));
+  const query = parseFeedQuery(url.searchParams);
+  const base = publicBaseUrl(c.env, c.req.url);
+  const now = Date.now();
+
+  const [partnerId, hash, index] = await lookup(c.env.FEEDS, key, section.slug);
+  const modified = lastModified(index, now);
+  const outcome = await pull(c.env, partnerId, {
+    keyHash: hash,
+    feed: `${section.slug}.${format}`,
+    now,
+    access: { section: section.slug, query },
+    conditional: {
+      revision: index.revision,
+      lifted: liftedEmbargoes(index, now),
+      shape: `partner|${section.slug}.${format}${canonicalQuery(query)}|${base}`,
+      lastModified: modified,
+      ifNoneMatch: c.req.header("If-None-Match") ?? null,
+      ifModifiedSince: c.req.header("If-Modified-Since") ?? null,
+    },
+  });
+  const { partner, etag, notModified } = outcome;
+  const headers = feedHeaders(partner, base, section, format, query);
+  headers.set("Last-Modified", new Date(modified).toUTCString());
+  if (etag) headers.set("ETag", etag);
+  if (notModified) return new Response(null, { status: 304, headers });
+
+  const selected = selectPartnerEntries(partner, index, section, query, now);
+  const articles = await loadArticles(
+    c.env.FEEDS,
+    selected.map((e) => e.id),
+  );
+  const withdrawals = partnerWithdrawals(partner, index.withdrawals, section.slug, query, now);
+  headers.set("Content-Type", FEED_CONTENT_TYPES[format]);
+  const body = partnerDocument({ partner, section, format, query, base, updated: modified, articles, withdrawals, now });
+  return new Response(body, { status: 200, headers });
+});
+
+partnerFeeds.get("/withdrawals", async (c) => {
+  const url = new URL(c.req.url);
+  const key = requireKey(c.req.header("Authorization"), url);
+  const since = parseSince(url.searchParams);
+  const base = publicBaseUrl(c.env, c.req.url);
+  const now = Date.now();
+  const [partnerId, hash, index] = await lookup(c.env.FEEDS, key, ALL_SECTIONS);
+  // No `access`: the list stays open after the licence ends, so a partner can still take content down.
+  const { partner } = await pull(c.env, partnerId, { keyHash: hash, feed: "withdrawals", now });
+  const list = withdrawalList(partner, index.withdrawals, since, now);
+  return c.json({ withdrawals: list }, 200, {
+    ...PRIVATE,
+    Link: linkHeader([
+      { url: `${base}/partner/withdrawals${since > 0 ? `?since=${new Date(since).toISOString()}` : ""}`, rel: "self" },
+      { url: partner.license.url, rel: "license" },
+    ]),
+    "Syndication-License": syndicationLicense(partnerLicenceTerms(partner)),
+  });
+});
+
+function requireKey(authorization: string | undefined, url: URL): string {
+  const key = presentedKey(authorization, url);
+  if (key === null) throw unauthorized("This feed needs a partner key: `Authorization: Bearer <key>` (or `?key=<key>`).");
+  return key;
+}
+
+/** The key's partner (from its digest in KV) and the section index, read in parallel. */
+async function lookup(kv: KVNamespace, key: string, section: string) {
+  const hash = await keyHash(key);
+  const [partnerId, index] = await Promise.all([kv.get(partnerKeyKey(hash)), loadIndex(kv, section)]);
+  if (partnerId === null) throw unauthorized("This partner key is not valid (it may have been replaced by a newer one).");
+  return [partnerId, hash, index] as const;
+}
+
+/** One RPC to the partner's desk; every refusal becomes problem+json here. */
+async function pull(env: Env, partnerId: string, request: PullRequest): Promise<Extract<PullOutcome, { kind: "ok" }>> {
+  const outcome = await partnerDesk(env, partnerId).pull(request);
+  switch (outcome.kind) {
+    case "ok":
+      return outcome;
+    case "unauthorized":
+      throw unauthorized("This partner key is not valid (it may have been replaced by a newer one).");
+    case "rate-limited":
+      throw new ProblemError(429, "Too many pulls this minute for your licence; try again after Retry-After seconds.", {
+        headers: { ...PRIVATE, "Retry-After": String(outcome.retryAfterSeconds) },
+      });
+    case "forbidden":
+      throw new ProblemError(403, outcome.detail, { headers: PRIVATE });
+  }
+}
+
+function unauthorized(detail: string): ProblemError {
+  return new ProblemError(401, detail, { headers: { ...PRIVATE, "WWW-Authenticate": 'Bearer realm="partner"' } });
+}
+
+function parseSince(params: URLSearchParams): number {
+  const values = params.getAll("since");
+  // An unencoded "+08:00" arrives as " 08:00" (form decoding); take it as the offset it was meant to be.
+  const since = values.length === 1 ? values[0]!.replace(/ (\d{2}:\d{2})$/, "+$1") : "";
+  const detail = "since is an RFC 3339 date-time with an offset, e.g. 2024-02-01T00:00:00+08:00";
+  if (!RFC3339.test(since) || Number.isNaN(Date.parse(since))) {
+    throw new ProblemError(400, `Invalid query parameter "since": ${detail}.`, { errors: [{ pointer: "#/query/since", detail }] });
+  }
+  return Date.parse(since);
+}
+
+function feedHeaders(partner: PartnerRecord, base: string, section: Section, format: FeedFormat, query: FeedQuery): Headers {
+  return new Headers({
+    ...PRIVATE,
+    Link: linkHeader(feedLinks((f) => feedUrl(base, "/partner/feeds", section, f, query), format, partner.license.url)),
+    "Syndication-License": syndicationLicense(partnerLicenceTerms(partner)),
+    "X-Content-Type-Options": "nosniff",
+  });
+}

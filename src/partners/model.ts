@@ -1,0 +1,60 @@
+// The one model of a partner and its licence, shared by the admin API, the PartnerDesk and the feeds.
+// `PartnerInput` is what an admin puts (generated from schemas/partner.schema.json); `PartnerRecord`
+// is what we keep and show: the same fields with defaults filled in, never a key or its hash.
+import type { Partner as PartnerInput, PartnerLicense } from "../model/partner.gen";
+
+export type { PartnerInput, PartnerLicense };
+
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
+/** Partner ids and licence ids: lowercase slugs (they appear in URLs and in Syndication-License). */
+export const PARTNER_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** `sections: ["*"]` licenses every configured section. */
+export const EVERY_SECTION = "*";
+
+export interface PartnerRecord {
+  id: string;
+  name: string;
+  sections: string[];
+  regions?: string[];
+  topics?: string[];
+  license: PartnerLicense;
+  rate_limit_per_minute: number;
+  created_at: string;
+  updated_at: string;
+  /** When the current key was issued; null before the first. */
+  key_issued_at: string | null;
+}
+
+/** What a licence covers, as the feeds apply it. */
+export type Entitlement = Pick<PartnerRecord, "sections" | "regions" | "topics" | "license">;
+
+/** The licence record /licenses/{id} reads from KV (src/storage/kv-keys.ts licenceKey). */
+export interface LicenceRecord {
+  id: string;
+  title?: string;
+  url: string;
+  attribution: string;
+  expires_at: string;
+  text?: string[];
+}
+
+export function licenceRecord(partner: PartnerRecord): LicenceRecord {
+  const { id, url, attribution, expires_at, title, text } = partner.license;
+  return {
+    id,
+    title: title ?? `${partner.name} 轉載授權`,
+    url,
+    attribution,
+    expires_at,
+    text: text ?? [
+      `本許可授權 ${partner.name} 在有效期內,於授權範圍(欄目、地區與主題)內轉載本網內容。`,
+      `轉載時須註明「${attribution}」;註明其他來源的作品未經原權利人許可不在授權範圍內。`,
+      "內容被撤回時,被授權方應及時刪除已轉載的相應內容。",
+    ],
+  };
+}
+
+/** Has the licence ended at `now` (ms)? A past `expires_at` ends it. */
+export function licenceExpired(license: Pick<PartnerLicense, "expires_at">, now: number): boolean {
+  return Date.parse(license.expires_at) <= now;
+}
