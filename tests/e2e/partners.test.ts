@@ -108,7 +108,6 @@ it("never prints a ?key= in a response or a log line, whatever the request", asy
   await new Promise((r) => setTimeout(r, 500));
   const leaked = server.output.filter((line) => line.includes(key) || line.includes(key.slice(4, 20)));
   expect(leaked).toEqual([]);
-  console.log(
-    `wrangler printed ${server.output.length} lines, e.g. ${JSON.stringify(server.output.filter((l) => l.includes("/partner/")).slice(0, 3))}`,
-  );
+  // wrangler does log each request, by path: the check above looked at real request lines.
+  expect(server.output.some((line) => line.includes("GET /partner/feeds/yaowen.rss"))).toBe(true);
 });
