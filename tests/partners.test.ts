@@ -452,6 +452,8 @@ describe("headers and validators", () => {
     // Another partner's ETag for the same feed differs; so does this one's after its licence changes.
     const other = await partner("hdr-other", { sections: ["yaowen"] });
     expect((await pull("/partner/feeds/yaowen.json", other)).headers.get("ETag")).not.toBe(etag);
+    // Last-Modified has one-second resolution: let a second pass so the licence change is later than it.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
     await putPartner("hdr", {
       name: "Hdr",
       sections: ["yaowen"],
@@ -459,6 +461,9 @@ describe("headers and validators", () => {
       license: licence("hdr", { expires_at: "2030-06-01T00:00:00Z" }),
     });
     expect((await pull("/partner/feeds/yaowen.json", key, { "If-None-Match": etag })).status).toBe(200);
+    const changed = await pull("/partner/feeds/yaowen.json", key, { "If-Modified-Since": first.headers.get("Last-Modified")! });
+    expect(changed.status).toBe(200);
+    expect(Date.parse(changed.headers.get("Last-Modified")!)).toBeGreaterThan(Date.parse(first.headers.get("Last-Modified")!));
   });
 
   it("HEAD answers with the headers and no body", async () => {

@@ -28,6 +28,7 @@ export interface PullRequest {
     lifted: number;
     /** Everything about the request that shapes the body; the partner's id and record revision are added here. */
     shape: string;
+    /** The index's Last-Modified; the partner record's last change is added here. */
     lastModified: number;
     ifNoneMatch: string | null;
     ifModifiedSince: string | null;
@@ -38,7 +39,7 @@ export type PullOutcome =
   | { kind: "unauthorized" }
   | { kind: "rate-limited"; retryAfterSeconds: number }
   | { kind: "forbidden"; detail: string }
-  | { kind: "ok"; partner: PartnerRecord; etag: string | null; notModified: boolean };
+  | { kind: "ok"; partner: PartnerRecord; etag: string | null; lastModified: number | null; notModified: boolean };
 
 /** Pulls by UTC day, then feed, then response status ("200", "304"). */
 export interface Usage {
@@ -141,17 +142,20 @@ export class PartnerDesk extends DurableObject<Env> {
         if (!access.ok) return { kind: "forbidden", detail: access.detail };
       }
       let etag: string | null = null;
+      let lastModified: number | null = null;
       let notModified = false;
       const c = request.conditional;
       if (c) {
+        // A licence change reshapes the feed as much as a new article does: both are in the validators.
         etag = feedEtag(c.revision, c.lifted, `${c.shape}|partner=${partner.id}.${revision}`);
+        lastModified = Math.max(c.lastModified, Date.parse(partner.updated_at));
         const headers = new Headers();
         if (c.ifNoneMatch !== null) headers.set("If-None-Match", c.ifNoneMatch);
         if (c.ifModifiedSince !== null) headers.set("If-Modified-Since", c.ifModifiedSince);
-        notModified = isNotModified(new Request("https://partner.invalid/", { headers }), etag, c.lastModified);
+        notModified = isNotModified(new Request("https://partner.invalid/", { headers }), etag, lastModified);
       }
       this.count(utcDay(request.now), request.feed, notModified ? 304 : 200, request.now);
-      return { kind: "ok", partner, etag, notModified };
+      return { kind: "ok", partner, etag, lastModified, notModified };
     });
   }
 

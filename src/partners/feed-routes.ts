@@ -33,7 +33,6 @@ partnerFeeds.get("/feeds/:file", async (c) => {
   const now = Date.now();
 
   const [partnerId, hash, index] = await lookup(c.env.FEEDS, key, section.slug);
-  const modified = lastModified(index, now);
   const outcome = await pull(c.env, partnerId, {
     keyHash: hash,
     feed: `${section.slug}.${format}`,
@@ -43,12 +42,13 @@ partnerFeeds.get("/feeds/:file", async (c) => {
       revision: index.revision,
       lifted: liftedEmbargoes(index, now),
       shape: `partner|${section.slug}.${format}${canonicalQuery(query)}|${base}`,
-      lastModified: modified,
+      lastModified: lastModified(index, now),
       ifNoneMatch: c.req.header("If-None-Match") ?? null,
       ifModifiedSince: c.req.header("If-Modified-Since") ?? null,
     },
   });
   const { partner, etag, notModified } = outcome;
+  const modified = outcome.lastModified ?? lastModified(index, now);
   const headers = feedHeaders(partner, base, section, format, query);
   headers.set("Last-Modified", new Date(modified).toUTCString());
   if (etag) headers.set("ETag", etag);
