@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import articleSchema from "../schemas/article.schema.json";
+import partnerSchema from "../schemas/partner.schema.json";
 import { app } from "../src/index";
 import { BASE, request } from "./helpers/cms";
 
@@ -55,6 +56,19 @@ describe("GET /openapi.json", () => {
     const post = d.paths["/v1/articles"]!.post.requestBody.content["application/json"].schema;
     expect(post.oneOf[0]).toEqual({ $ref: "#/components/schemas/Article" });
     expect(post.oneOf[1]).toMatchObject({ type: "array", maxItems: 100 });
+  });
+
+  it("describes the partner body and record with schemas/partner.schema.json itself", async () => {
+    const d = await doc();
+    const put = d.paths["/v1/partners/{id}"]!.put;
+    expect(put.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Partner" });
+    const partner = d.components.schemas.Partner;
+    expect(partner.required).toEqual(partnerSchema.required);
+    expect(Object.keys(partner.properties)).toEqual(Object.keys(partnerSchema.properties));
+    expect(partner.properties.license).toEqual({ $ref: "#/components/schemas/Partner.license" });
+    expect(d.components.schemas["Partner.license"].required).toEqual(partnerSchema.$defs.license.required);
+    expect(put.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Partner.record" });
+    expect(d.components.schemas["Partner.record"].required).toContain("key_issued_at");
   });
 
   it("has no $ref that points nowhere", async () => {

@@ -2,6 +2,7 @@
 // Schemas in schemas/ by import — the same files ingest validates against — so the two cannot drift;
 // tests/openapi.test.ts checks every path here against the routes the app registers.
 import articleSchema from "../../schemas/article.schema.json";
+import partnerSchema from "../../schemas/partner.schema.json";
 import { DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, PUBLICATION, SECTIONS } from "../config/publication";
 import { FEED_FORMATS } from "../feeds/model";
 import { feedMediaType } from "./feed-links";
@@ -49,7 +50,7 @@ const pathParam = (name: string, description: string, schema: Json, example: str
   example,
 });
 const ARTICLE_ID_PARAM = pathParam("id", "The article's id.", articleSchema.properties.id, "gansu-20240218-lanzhou-minsheng");
-const PARTNER_ID_PARAM = pathParam("id", "The partner's id.", { type: "string", pattern: "^[a-z0-9][a-z0-9-]{0,63}$" }, "acme");
+const PARTNER_ID_PARAM = pathParam("id", "The partner's id.", partnerSchema.$defs.slug, "acme");
 const FEED_PARAMS = [
   pathParam(
     "section",
@@ -212,10 +213,12 @@ const paths = {
       security: admin,
       requestBody: { required: true, content: { "application/json": { schema: ref("Partner") } } },
       responses: {
-        "200": json("The partner record (never a key or its hash).", ref("PartnerRecord")),
-        "201": json("Created.", ref("PartnerRecord")),
+        "200": json("The partner record (never a key or its hash).", ref("Partner.record")),
+        "201": json("Created.", ref("Partner.record")),
         "400": problem("Malformed JSON."),
         "401": problem("Missing or wrong admin token."),
+        "413": problem("Body over 64 KiB."),
+        "415": problem("Not `application/json`."),
         "422": problem("Invalid fields, each with a JSON pointer in `errors`."),
       },
     },
@@ -224,7 +227,7 @@ const paths = {
       summary: "The partner record, never a key or its hash.",
       security: admin,
       responses: {
-        "200": json("The partner record.", ref("PartnerRecord")),
+        "200": json("The partner record.", ref("Partner.record")),
         "401": problem("Missing or wrong admin token."),
         "404": problem("No such partner."),
       },
@@ -299,6 +302,7 @@ const paths = {
 
 const schemas = {
   ...schemaComponents("Article", articleSchema as Json),
+  ...schemaComponents("Partner", partnerSchema as Json),
   StoredArticle: {
     description: "An article as stored: the pushed fields normalised, every default filled in.",
     allOf: [ref("Article")],
@@ -364,8 +368,19 @@ const schemas = {
   },
   Usage: {
     type: "object",
-    description: "Counts of 200 and 304 responses by UTC day and feed path.",
-    additionalProperties: true,
+    description: "Pulls counted by UTC day, then feed (`yaowen.atom`, `all.json`, `withdrawals`), then response status (`200`, `304`).",
+    required: ["partner", "days"],
+    properties: {
+      partner: { type: "string" },
+      days: {
+        type: "object",
+        additionalProperties: {
+          type: "object",
+          additionalProperties: { type: "object", additionalProperties: { type: "integer", minimum: 0 } },
+        },
+      },
+    },
+    example: { partner: "acme", days: { "2026-11-27": { "yaowen.atom": { "200": 12, "304": 40 } } } },
   },
 };
 
