@@ -2,7 +2,7 @@
 // readers and browser extensions, how to subscribe, what partners do, and the licence.
 import { PUBLIC_LICENCE, PUBLICATION } from "../config/publication";
 import { FEED_FORMAT_NAMES } from "../feeds/model";
-import { DIRECTORY_SECTIONS, sectionFeeds } from "./feed-links";
+import { autodiscoveryLink, DIRECTORY_SECTIONS, sectionFeeds } from "./feed-links";
 import { html } from "./html";
 import { renderPage } from "./layout";
 
@@ -11,12 +11,7 @@ export function renderDirectoryPage(base: string): string {
   const licenceUrl = `${base}/licenses/${PUBLIC_LICENCE.id}`;
   const opmlUrl = `${base}/feeds.opml`;
   const sections = DIRECTORY_SECTIONS.map((section) => ({ section, feeds: sectionFeeds(base, section) }));
-  const head = html`${sections.map(({ section, feeds }) =>
-    feeds.map(
-      (f) => html`<link rel="alternate" type="${f.type}" title="${section.name} · ${FEED_FORMAT_NAMES[f.format]}" href="${f.url}">
-`,
-    ),
-  )}<link rel="license" href="${licenceUrl}">`;
+  const head = html`${sections.map(({ section, feeds }) => feeds.map((f) => autodiscoveryLink(section, f.format, f.url)))}<link rel="license" href="${licenceUrl}">`;
   const body = html`<h1>${PUBLICATION.title} 訂閱源</h1>
 <p class="lead">${PUBLICATION.description}</p>
 <div class="hint">

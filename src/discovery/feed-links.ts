@@ -1,6 +1,7 @@
 // Where each section's feeds live, in one place for the directory page, the OPML and the OpenAPI document.
 import { ALL_SECTION, SECTIONS, type Section } from "../config/publication";
-import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "../feeds/model";
+import { FEED_CONTENT_TYPES, FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat } from "../feeds/model";
+import { type Html, html } from "./html";
 
 /** Every section in navigation order, then `all`. */
 export const DIRECTORY_SECTIONS: readonly Section[] = [...SECTIONS, ALL_SECTION];
@@ -22,3 +23,7 @@ export function sectionFeeds(base: string, section: Section): FeedLink[] {
 
 /** The directory's anchor for a section: the human page OPML outlines point to as htmlUrl. */
 export const sectionAnchorUrl = (base: string, section: Section) => `${base}/#${section.slug}`;
+
+/** A `<link rel="alternate">` that lets readers and browser extensions discover a feed from a page. */
+export const autodiscoveryLink = (section: Section, format: FeedFormat, url: string): Html =>
+  html`<link rel="alternate" type="${feedMediaType(format)}" title="${section.name} · ${FEED_FORMAT_NAMES[format]}" href="${url}">\n`;

@@ -2,23 +2,16 @@
 // readable page with the same items and the URL to paste into a reader, instead of a download.
 // Feed readers never see it: `prefersHtml` is true only when Accept ranks text/html above every feed type.
 import type { Section } from "../config/publication";
-import { FEED_FORMAT_NAMES, type FeedFormat } from "../feeds/model";
+import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat } from "../feeds/model";
 import type { StoredArticle } from "../model/article";
 import { parseAccept, qualityOf } from "./accept";
-import { feedMediaType } from "./feed-links";
+import { autodiscoveryLink, feedMediaType } from "./feed-links";
 import { html, safeHref } from "./html";
 import { renderPage } from "./layout";
 import { formatShanghaiTime } from "./time";
 
 /** Media types a feed reader may ask for; text/html must beat all of them, wildcards included. */
-const FEED_MEDIA_TYPES = [
-  "application/rss+xml",
-  "application/atom+xml",
-  "application/feed+json",
-  "application/xml",
-  "text/xml",
-  "application/json",
-];
+const FEED_MEDIA_TYPES = [...FEED_FORMATS.map(feedMediaType), "application/xml", "text/xml", "application/json"];
 
 /**
  * True only when the Accept header gives text/html a strictly higher quality than every feed type,
@@ -68,12 +61,7 @@ export function renderFeedPage(view: FeedPageView): string {
   const { section, format, feedUrl, alternates, licenceUrl, items } = view;
   const title = `${section.name} · ${FEED_FORMAT_NAMES[format]}`;
   const feeds = [{ format, url: feedUrl }, ...alternates.filter((a) => a.format !== format)];
-  const head = html`${feeds.map(
-    (
-      f,
-    ) => html`<link rel="alternate" type="${feedMediaType(f.format)}" title="${section.name} · ${FEED_FORMAT_NAMES[f.format]}" href="${f.url}">
-`,
-  )}<link rel="license" href="${licenceUrl}">`;
+  const head = html`${feeds.map((f) => autodiscoveryLink(section, f.format, f.url))}<link rel="license" href="${licenceUrl}">`;
   const body = html`<h1>${section.name}</h1>
 <p class="lead">${section.description}</p>
 <div class="hint">
