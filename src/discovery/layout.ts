@@ -39,8 +39,8 @@ code, .url { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto S
 .url { display: block; user-select: all; -webkit-user-select: all; background: var(--card); border: 1px dashed var(--accent);
   border-radius: 8px; padding: .5rem .75rem; margin: .4rem 0 .8rem; word-break: break-all; }
 .hint { background: var(--card); border-left: 4px solid var(--accent); padding: .75rem 1rem; margin: 0 0 1.5rem; border-radius: 0 8px 8px 0; }
-.hint > :first-child { margin-top: 0; }
-.hint > :last-child { margin-bottom: 0; }
+.hint > :first-child, .card > :first-child { margin-top: 0; }
+.hint > :last-child, .card > :last-child { margin-bottom: 0; }
 article.item { border-bottom: 1px solid var(--line); padding: 1rem 0; }
 article.item h3 a { color: var(--fg); text-decoration: none; }
 article.item h3 a:hover, article.item h3 a:focus { color: var(--accent); text-decoration: underline; }
