@@ -16,7 +16,14 @@ import { partnerKeyKey } from "../storage/kv-keys";
 import type { PullOutcome, PullRequest } from "./desk";
 import { keyHash, partnerDesk, presentedKey } from "./keys";
 import type { PartnerRecord } from "./model";
-import { partnerDocument, partnerLicenceTerms, partnerWithdrawals, selectPartnerEntries, withdrawalList } from "./partner-feed";
+import {
+  articlesMatchIndex,
+  partnerDocument,
+  partnerLicenceTerms,
+  partnerWithdrawals,
+  selectPartnerEntries,
+  withdrawalList,
+} from "./partner-feed";
 
 /** Never in a shared cache; a private cache revalidates every time, so revocation and expiry apply at once. */
 const PRIVATE = { "Cache-Control": "private, no-cache", Vary: "Authorization" };
@@ -59,6 +66,12 @@ partnerFeeds.get("/feeds/:file", async (c) => {
     c.env.FEEDS,
     selected.map((e) => e.id),
   );
+  if (!articlesMatchIndex(selected, articles)) {
+    // KV has not caught up with the index everywhere yet: serve what is there, but hand out no validator for it.
+    headers.delete("ETag");
+    headers.delete("Last-Modified");
+    headers.set("Cache-Control", "private, no-store");
+  }
   const withdrawals = partnerWithdrawals(partner, index.withdrawals, section.slug, query, now);
   headers.set("Content-Type", FEED_CONTENT_TYPES[format]);
   const body = partnerDocument({ partner, section, format, query, base, updated: modified, articles, withdrawals, now });
