@@ -236,6 +236,18 @@ describe("admin API", () => {
     expect(html).toContain("https://partners.gansu.news.example/licences/lic");
   });
 
+  it("refuses with 409 a licence id that another partner holds", async () => {
+    await partner("holder", { license: licence("holder", { id: "shared-id" }) });
+    const res = await putPartner("taker", { name: "Taker", sections: ["*"], license: licence("taker", { id: "shared-id" }) });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as any).errors).toEqual([{ pointer: "/license/id", detail: "is another partner's licence" }]);
+    expect(((await env.FEEDS.get("licence:shared-id", "json")) as any).url).toBe("https://partners.gansu.news.example/licences/holder");
+    // The holder itself may keep putting it.
+    expect((await putPartner("holder", { name: "Holder", sections: ["*"], license: licence("holder", { id: "shared-id" }) })).status).toBe(
+      200,
+    );
+  });
+
   it("answers 404 to keys and usage of a partner that does not exist (to an admin)", async () => {
     expect((await request("/v1/partners/ghost/keys", { method: "POST", headers: ADMIN })).status).toBe(404);
     expect((await request("/v1/partners/ghost/usage", { headers: ADMIN })).status).toBe(404);

@@ -39,6 +39,14 @@ partnerAdmin.put("/:id", limitBody, async (c) => {
   const result = validatePartner(body);
   if (!result.ok) throw new ProblemError(422, "The partner does not match schemas/partner.schema.json.", { errors: result.errors });
 
+  // A licence id names one partner's licence page; refuse to overwrite another partner's.
+  const held = await c.env.FEEDS.get<{ partner?: string }>(licenceKey(result.partner.license.id), "json");
+  if (held?.partner !== undefined && held.partner !== id) {
+    throw new ProblemError(409, `The licence id "${result.partner.license.id}" belongs to another partner; choose another.`, {
+      title: "Conflict",
+      errors: [{ pointer: "/license/id", detail: "is another partner's licence" }],
+    });
+  }
   const { partner, created } = await partnerDesk(c.env, id).put(id, result.partner, Date.now());
   // The licence page (/licenses/{id}) reads this record; the desk stays the source of truth.
   await c.env.FEEDS.put(licenceKey(partner.license.id), JSON.stringify(licenceRecord(partner)));

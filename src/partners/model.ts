@@ -31,6 +31,8 @@ export type Entitlement = Pick<PartnerRecord, "sections" | "regions" | "topics" 
 /** The licence record /licenses/{id} reads from KV (src/storage/kv-keys.ts licenceKey). */
 export interface LicenceRecord {
   id: string;
+  /** The partner whose licence this is: another partner may not take the id over. Not shown on the page. */
+  partner: string;
   title?: string;
   url: string;
   attribution: string;
@@ -42,6 +44,7 @@ export function licenceRecord(partner: PartnerRecord): LicenceRecord {
   const { id, url, attribution, expires_at, title, text } = partner.license;
   return {
     id,
+    partner: partner.id,
     title: title ?? `${partner.name} 轉載授權`,
     url,
     attribution,
