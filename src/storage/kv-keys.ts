@@ -14,7 +14,7 @@ export const snapshotKey = (section: string) => `snapshot:${PUBLISHED_FORMAT}:${
 /** One article as stored (StoredArticle JSON), for reads that need a single article. Absent once withdrawn. */
 export const articleKey = (id: string) => `article:${id}`;
 
-/** A licence record shown on /licenses/{id}: { id, title, url, attribution, expires_at, text? }. Written by the partner admin API. */
+/** A licence record shown on /licenses/{id}: { id, partner, title, url, attribution, expires_at, text? }. Written by the partner admin API. */
 export const licenceKey = (id: string) => `licence:${id}`;
 
 /**
