@@ -5,6 +5,7 @@
 import { Hono } from "hono";
 import { FEED_MAX_AGE_SECONDS, publicBaseUrl, type Section } from "../config/publication";
 import { type FeedPageView, prefersHtml, renderFeedPage } from "../discovery/feed-page";
+import { HTML_PAGE_HEADERS } from "../discovery/layout";
 import { type FeedIndex, fragmentOf } from "./feed-index";
 import { feedEtag, feedLinks, isNotModified, linkHeader, syndicationLicense } from "./http";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
@@ -109,7 +110,7 @@ function feedResponse(r: {
   html: boolean;
 }): Response {
   const headers = new Headers({
-    "Content-Type": r.html ? "text/html; charset=utf-8" : FEED_CONTENT_TYPES[r.format],
+    ...(r.html ? HTML_PAGE_HEADERS : { "Content-Type": FEED_CONTENT_TYPES[r.format] }),
     ETag: r.etag,
     "Last-Modified": new Date(r.modified).toUTCString(),
     "Cache-Control": PUBLIC_CACHE_CONTROL,
