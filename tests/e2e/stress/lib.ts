@@ -58,19 +58,33 @@ export interface Reply {
   error?: string;
 }
 
+/**
+ * Requests wrangler dev itself failed because it reloaded the Worker mid-request (it watches the
+ * source tree; in a shared working tree someone saving a file triggers it). Never the product's
+ * answer, and impossible in CI's fresh clone: retried and counted apart.
+ */
+export let devReloadRetries = 0;
+
 /** fetch that never throws: a dropped connection is status 0, so storms can count outcomes. */
 export async function send(url: string, init: RequestInit = {}): Promise<Reply> {
   const started = performance.now();
-  try {
-    const res = await fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(60_000) });
-    const text = await res.text();
-    let body: any = text;
+  for (let attempt = 0; ; attempt++) {
     try {
-      body = JSON.parse(text);
-    } catch {}
-    return { status: res.status, body, headers: res.headers, ms: performance.now() - started };
-  } catch (error) {
-    return { status: 0, body: null, headers: null, ms: performance.now() - started, error: String(error) };
+      const res = await fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(60_000) });
+      const text = await res.text();
+      if (res.status === 503 && text.includes("restarted mid-request") && attempt < 10) {
+        devReloadRetries++;
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      let body: any = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      return { status: res.status, body, headers: res.headers, ms: performance.now() - started };
+    } catch (error) {
+      return { status: 0, body: null, headers: null, ms: performance.now() - started, error: String(error) };
+    }
   }
 }
 
@@ -172,7 +186,8 @@ export function percentile(values: number[], p: number): number {
  * them into test-artifacts/stress-report.json.
  */
 export function figures(part: string, values: Record<string, unknown>): void {
-  console.log(`[stress-figures] ${JSON.stringify({ part, scale: SCALE, ...values })}`);
+  const reloads = devReloadRetries ? { dev_reload_retries: devReloadRetries } : {};
+  console.log(`[stress-figures] ${JSON.stringify({ part, scale: SCALE, ...values, ...reloads })}`);
 }
 
 const BASE_TIME = Date.parse("2025-03-01T00:00:00Z");
