@@ -1,9 +1,11 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { Validator } from "@cfworker/json-schema";
 import { XMLValidator } from "fast-xml-parser";
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { type DisplayString, parseDictionary, Token } from "structured-headers";
 import { beforeAll, describe, expect, it } from "vitest";
+import partnerSchema from "../schemas/partner.schema.json";
 import { article, publish, push, request, SEED, withdraw } from "./helpers/cms";
 import { TEST_SECRETS } from "./helpers/secrets";
 
@@ -143,6 +145,10 @@ describe("admin API", () => {
     const got = (await (await request("/v1/partners/rec", { headers: ADMIN })).json()) as any;
     expect(got).toMatchObject({ id: "rec", rate_limit_per_minute: 120, created_at: record.created_at });
     expect(got.key_issued_at).toEqual(expect.any(String));
+    // What GET shows is what schemas/partner.schema.json#/$defs/record (and so the OpenAPI document) says.
+    const record$ = new Validator({ $ref: `${partnerSchema.$id}#/$defs/record` }, "2020-12");
+    record$.addSchema(partnerSchema as object);
+    expect(record$.validate(got).errors).toEqual([]);
     const text = JSON.stringify(got);
     const digest = [...new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)))]
       .map((b) => b.toString(16).padStart(2, "0"))
