@@ -1,5 +1,6 @@
 // Concurrency against a real wrangler dev: a storm of pushes (duplicates, out-of-order versions,
-// replays, batches mixed with singles, withdrawals by push and by signed DELETE, every section)
+// replays, batches mixed with singles, withdrawals by push and by signed DELETE, every section,
+// articles that move to another section in a later version, embargoes that lift mid-run)
 // ends in exactly the highest version of each article, nothing acknowledged is lost, and no 5xx.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { SECTIONS } from "../../scripts/lib/sample-articles.mjs";
@@ -16,7 +17,10 @@ afterAll(() => stopAll(server));
 type Kind = "published" | "withdrawn-by-push" | "withdrawn-by-delete";
 interface Plan {
   id: string;
+  /** The section of the highest version (an article that moves has another section per version). */
   section: string;
+  moves: boolean;
+  embargoed: boolean;
   index: number;
   maxVersion: number;
   kind: Kind;
@@ -35,17 +39,26 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
     const roll = random();
     return {
       id: `storm-${String(index).padStart(4, "0")}`,
-      section: SECTIONS[index % SECTIONS.length]!,
+      section: "",
+      moves: random() < 0.2,
+      embargoed: random() < 0.1,
       index,
       maxVersion: 1 + Math.floor(random() * 4),
       kind: roll < 0.15 ? "withdrawn-by-delete" : roll < 0.25 ? "withdrawn-by-push" : "published",
     };
   });
+  const sectionOf = (plan: Plan, version: number) => SECTIONS[(plan.index + (plan.moves ? version : 0)) % SECTIONS.length]!;
+  for (const plan of articles) plan.section = sectionOf(plan, plan.maxVersion);
   const byId = new Map(articles.map((a) => [a.id, a]));
+  // Invisible until a few seconds into the run; the Newsroom's alarm has to lift them by itself.
+  const embargoUntil = new Date(Date.now() + 8_000).toISOString();
   const body = (item: { id: string; version: number }) => {
     const plan = byId.get(item.id)!;
     const withdrawn = plan.kind === "withdrawn-by-push" && item.version === plan.maxVersion;
-    return stressArticle(item.id, item.version, plan.section, plan.index, withdrawn ? { status: "withdrawn" } : {});
+    return stressArticle(item.id, item.version, sectionOf(plan, item.version), plan.index, {
+      ...(withdrawn ? { status: "withdrawn" } : {}),
+      ...(plan.embargoed ? { embargo_until: embargoUntil } : {}),
+    });
   };
 
   // Every version of every article in random order, in singles and batches of 2–10; then
@@ -107,8 +120,15 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
     const reply = await adminGet(server, `/v1/articles/${id}`);
     const status = plan.kind === "published" ? "published" : "withdrawn";
     if (reply.status !== 200) wrong.push(`${id}: GET ${reply.status}`);
-    else if (reply.body.version !== version || reply.body.title !== `${id} v${version}` || reply.body.status !== status) {
-      wrong.push(`${id}: holds v${reply.body.version} ${reply.body.status} "${reply.body.title}", expected v${version} ${status}`);
+    else if (
+      reply.body.version !== version ||
+      reply.body.title !== `${id} v${version}` ||
+      reply.body.status !== status ||
+      reply.body.section !== plan.section
+    ) {
+      wrong.push(
+        `${id}: holds v${reply.body.version} ${reply.body.status} in ${reply.body.section} "${reply.body.title}", expected v${version} ${status} in ${plan.section}`,
+      );
     }
   });
 
@@ -127,6 +147,8 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
     deliveries: deliveries.length,
     article_pushes: items.length + deliveries.filter((d) => d.replayOf).reduce((n, d) => n + d.items.length, 0),
     withdrawals_by_delete: deleted.size,
+    section_moves: articles.filter((a) => a.moves && a.maxVersion > 1).length,
+    embargoed: articles.filter((a) => a.embargoed).length,
     articles: articles.length,
     acknowledged: acked.size,
     present: acked.size - wrong.length,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { REGIONS, SECTIONS, TOPICS } from "../../scripts/lib/sample-articles.mjs";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
 import { everyFeedPath, FEED_SECTIONS, FORMATS, feedsAvailable, fetchAndValidate } from "./stress/feeds";
-import { FULL, figures, pollUntil, pool, rng, scaled, send, signedPost, stopAll } from "./stress/lib";
+import { adminGet, FULL, figures, pollUntil, pool, rng, scaled, send, signedPost, stopAll } from "./stress/lib";
 
 let server: DevServer;
 beforeAll(async () => {
@@ -121,6 +121,17 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
   const pushMs = Date.now() - started;
   const acknowledged = statuses.filter((s) => s === 200).length * 100;
   expect(problems.slice(0, 5)).toEqual([]);
+  // Every acknowledged article is held, at its version.
+  let present = 0;
+  await pool(
+    batches.flat().map((a) => a.id),
+    50,
+    async (id) => {
+      const reply = await adminGet(server, `/v1/articles/${id}`);
+      if (reply.status === 200 && reply.body.version === 1) present++;
+      else problems.push(`${id}: GET ${reply.status}`);
+    },
+  );
 
   let partnerFeeds = 0;
   if (withFeeds) {
@@ -183,6 +194,8 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
     pushes: total,
     batches: batches.length,
     acknowledged,
+    present,
+    lost: acknowledged - present,
     "5xx": statuses.filter((s) => s >= 500).length,
     feeds_checked: feedsChecked,
     public_feed_variants: withFeeds ? FEED_SECTIONS.length * FORMATS.length * 6 : 0,
