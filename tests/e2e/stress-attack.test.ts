@@ -311,6 +311,28 @@ describe("forgery, replay and unauthorised calls", () => {
     const withFeeds = await feedsAvailable(server);
     const { partner, admin } = await unauthorisedCalls();
     const attacks = [...forgeries(), ...partner, ...admin];
+    // A genuine partner keeps pulling its feed while strangers guess keys: it must never be refused.
+    let partnerKey: string | undefined;
+    if (partner.length) {
+      const headers = { Authorization: `Bearer ${server.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" };
+      const put = await send(`${server.url}/v1/partners/genuine`, {
+        method: "PUT",
+        headers,
+        body: JSON.stringify({
+          name: "Genuine",
+          sections: ["*"],
+          rate_limit_per_minute: 100_000,
+          license: {
+            id: "genuine",
+            url: "https://licences.example/genuine",
+            attribution: "來源:國際在線",
+            expires_at: "2099-01-01T00:00:00Z",
+          },
+        }),
+      });
+      expect(put.status).toBeLessThan(300);
+      partnerKey = (await send(`${server.url}/v1/partners/genuine/keys`, { method: "POST", headers })).body.key;
+    }
     let n = 0;
     const ordinary = async (phase: string, count: number) => {
       const latencies: number[] = [];
@@ -324,6 +346,13 @@ describe("forgery, replay and unauthorised calls", () => {
             ["admin read", () => adminGet(server, `/v1/articles/ordinary-${i}`)],
           ];
           if (withFeeds) steps.push(["feed", () => send(`${server.url}/feeds/shijie.${FORMATS[i % 3]}`)]);
+          if (partnerKey) {
+            const key = partnerKey;
+            steps.push([
+              "partner feed",
+              () => send(`${server.url}/partner/feeds/all.${FORMATS[i % 3]}`, { headers: { Authorization: `Bearer ${key}` } }),
+            ]);
+          }
           for (const [what, step] of steps) {
             const reply = await step();
             latencies.push(reply.ms);

@@ -13,6 +13,8 @@ afterAll(() => stopAll(server));
 interface Sent {
   ids: string[];
   status: number;
+  webhookId: string;
+  answer: unknown;
 }
 
 it("keeps every acknowledged article through kill -9 mid-storm and catches the feeds up after restart", async () => {
@@ -47,9 +49,10 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
     await pool(deliveries, 20, async (articles) => {
       if (killed) return;
       inFlight++;
-      const reply = await signedPost(current, articles.length === 1 ? articles[0] : articles);
+      const webhookId = `msg_crash_${articles[0]!.id}`;
+      const reply = await signedPost(current, articles.length === 1 ? articles[0] : articles, { id: webhookId });
       inFlight--;
-      sent.push({ ids: articles.map((a) => a.id), status: reply.status });
+      sent.push({ ids: articles.map((a) => a.id), status: reply.status, webhookId, answer: reply.body });
       if (reply.status !== 0) answered++;
       if (!killed && answered >= killAt) {
         killed = true;
@@ -75,6 +78,22 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
   const halfWritten = sent.filter((s) => s.ids.length > 1 && s.ids.some((id) => present.has(id)) && !s.ids.every((id) => present.has(id)));
   const statuses = sent.map((s) => s.status);
 
+  // Deliveries acknowledged before a crash, replayed after it with other content: still the first answer, no effect.
+  const replayed = sent.filter((s) => s.status === 200).slice(0, 20);
+  const replayProblems: string[] = [];
+  for (const s of replayed) {
+    const again = await signedPost(
+      restarted,
+      s.ids.map((id) => ({ ...stressArticle(id, 7, "yaowen", 0), title: "replayed after crash" })),
+      { id: s.webhookId },
+    );
+    if (again.status !== 200 || JSON.stringify(again.body) !== JSON.stringify(s.answer)) {
+      replayProblems.push(`${s.webhookId}: ${again.status} ${JSON.stringify(again.body).slice(0, 200)}`);
+    }
+    const held = await adminGet(restarted, `/v1/articles/${s.ids[0]}`);
+    if (held.body?.version !== 1) replayProblems.push(`${s.ids[0]} changed by a replay: v${held.body?.version}`);
+  }
+
   let invalidFeeds: number | null = null;
   let feedMismatches: string[] = [];
   const catchUpStarted = Date.now();
@@ -95,6 +114,8 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
     stored_without_answer: [...present].filter((id) => !acked.has(id)).length,
     lost: lost.length,
     half_written_batches: halfWritten.length,
+    replays_after_restart: replayed.length,
+    replay_effects: replayProblems.length,
     "5xx": statuses.filter((s) => s >= 500).length,
     invalid_feeds: invalidFeeds,
     feed_mismatches: feedMismatches.length,
@@ -104,6 +125,7 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
   expect(acked.size).toBeGreaterThan(0);
   expect(lost).toEqual([]);
   expect(halfWritten).toEqual([]);
+  expect(replayProblems).toEqual([]);
   expect(feedMismatches).toEqual([]);
   if (invalidFeeds !== null) expect(invalidFeeds).toBe(0);
 });
