@@ -1,0 +1,79 @@
+// Where a request's time goes inside workerd: the V8 sampling profiler of a Worker's isolate,
+// through wrangler dev's inspector port, while autocannon loads it. Gives the isolate thread's busy
+// time per request (JavaScript plus native work on that thread, e.g. the local KV simulator) and
+// the functions that take it. The inspector proxy wants an Origin it allows (localhost).
+import { measure } from "./load.mjs";
+
+async function inspector(port) {
+  const [target] = await (await fetch(`http://127.0.0.1:${port}/json`)).json();
+  const ws = new WebSocket(target.webSocketDebuggerUrl, { headers: { Origin: "http://localhost" } });
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = () => reject(new Error(`inspector on port ${port} refused the connection`));
+  });
+  let id = 0;
+  const pending = new Map();
+  ws.onmessage = (m) => {
+    const message = JSON.parse(String(m.data));
+    if (message.id && pending.has(message.id)) {
+      pending.get(message.id)(message);
+      pending.delete(message.id);
+    }
+  };
+  const send = (method, params = {}) =>
+    new Promise((resolve) => {
+      pending.set(++id, resolve);
+      ws.send(JSON.stringify({ id, method, params }));
+    });
+  return { send, close: () => ws.close() };
+}
+
+const label = (n) =>
+  `${n.callFrame.functionName || "(anonymous)"}${n.callFrame.url ? ` ${n.callFrame.url.split("/").at(-1)}:${n.callFrame.lineNumber + 1}` : ""}`;
+
+/** Loads `origin` + `path` for `duration` s under the profiler; busy µs per request and the top functions (inclusive). */
+export async function profileRequests(inspectorPort, run, { duration = 5, top = 8 } = {}) {
+  const devtools = await inspector(inspectorPort);
+  try {
+    await devtools.send("Profiler.enable");
+    await devtools.send("Profiler.setSamplingInterval", { interval: 200 });
+    await devtools.send("Profiler.start");
+    const load = await measure({ ...run, duration });
+    const { result } = await devtools.send("Profiler.stop");
+    const { nodes, samples, timeDeltas } = result.profile;
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    let total = 0;
+    let idle = 0;
+    let native = 0;
+    const inclusive = new Map();
+    samples.forEach((sample, i) => {
+      const dt = timeDeltas[i] ?? 0;
+      total += dt;
+      const leaf = byId.get(sample).callFrame.functionName;
+      if (leaf === "(idle)") idle += dt;
+      if (leaf === "(program)") native += dt;
+      const seen = new Set();
+      for (let cur = sample; cur; cur = parent.get(cur)) {
+        const key = label(byId.get(cur));
+        if (key.startsWith("(") || seen.has(key)) continue;
+        seen.add(key);
+        inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
+      }
+    });
+    const perRequest = (us) => Math.round(us / load.requests);
+    return {
+      rps: load.rps,
+      requests: load.requests,
+      busy_us_per_request: perRequest(total - idle),
+      native_us_per_request: perRequest(native),
+      top: [...inclusive]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([fn, us]) => ({ fn, us_per_request: perRequest(us) })),
+    };
+  } finally {
+    devtools.close();
+  }
+}

@@ -1,0 +1,14 @@
+// Measurement hook (bench only): the product's pure read/publish path, re-exported so the
+// benchmark can bundle it with esbuild and time it in-process under Node. No product code here.
+export { DEFAULT_FEED_LIMIT, findSection } from "../src/config/publication";
+export { type FeedIndex, fragmentOf } from "../src/feeds/feed-index";
+export { feedEtag, feedLinks, isNotModified, linkHeader, syndicationLicense } from "../src/feeds/http";
+export { FEED_FORMATS } from "../src/feeds/model";
+export { feedHead, feedUrl, PLACEHOLDER_BASE, publicFragments, publicLicenceTerms, publicLicenceUrl } from "../src/feeds/public-feed";
+export { sectionOutputs } from "../src/feeds/publish";
+export { canonicalQuery, isUnfiltered, parseFeedQuery } from "../src/feeds/query";
+export { rebase } from "../src/feeds/read";
+export { publicRights, renderDocument, renderItem } from "../src/feeds/render";
+export { lastModified, liftedEmbargoes, selectEntries } from "../src/feeds/select";
+export { withDefaults } from "../src/model/article";
+export * as kvKeys from "../src/storage/kv-keys";

@@ -1,0 +1,233 @@
+// `npm run bench` (issue 6): the service against the physical limit of this machine.
+// Starts the Worker with `wrangler dev` (workerd, local KV and Durable Object) and a minimal
+// baseline Worker on the same runtime, loads a generated archive through the real signed webhook,
+// and measures feed throughput and latency (autocannon), in-process render cost, ingest, and the
+// same feeds at 1,000 and at 100,000 stored articles. Prints a table; writes bench/results/.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
+import { archiveSlice, BODY_PARAGRAPHS } from "./lib/articles.mjs";
+import { loadProduct } from "./lib/bundle.mjs";
+import { startWrangler } from "./lib/dev-server.mjs";
+import { batches, deliver } from "./lib/ingest.mjs";
+import { LOAD, measurePair } from "./lib/load.mjs";
+import { kvSizes, newsroomState } from "./lib/local-state.mjs";
+import { machine } from "./lib/machine.mjs";
+import { profileRequests } from "./lib/profile.mjs";
+import { measureRenderCost } from "./lib/render-cost.mjs";
+import { renderReport } from "./lib/report.mjs";
+
+const SMALL = 1000;
+const LARGE = Number(process.env.BENCH_ARCHIVE ?? 100_000);
+const BATCH_CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 8);
+const SECTION = "yaowen";
+const FILTER = "region=gansu/lanzhou&topic=tourism,transport";
+const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+const results = {
+  started_at: new Date().toISOString(),
+  load_average_at_start: loadavg().map((x) => Math.round(x * 100) / 100),
+  machine: machine(),
+  settings: { ...LOAD, archive: LARGE, batch_concurrency: BATCH_CONCURRENCY, article_body_paragraphs: BODY_PARAGRAPHS },
+};
+
+log("machine:", JSON.stringify(results.machine));
+const product = await loadProduct();
+log("render cost in-process (Node, esbuild bundle of src/feeds)…");
+results.render = measureRenderCost(product);
+
+const secret = `whsec_${randomBytes(32).toString("base64")}`;
+const adminToken = randomBytes(24).toString("base64url");
+log("starting wrangler dev: the Worker and the baseline…");
+const worker = await startWrangler({
+  label: "worker",
+  // PUBLIC_BASE_URL as in production, so bodies are served as published (no per-request rebase).
+  vars: (port) => ({ CMS_WEBHOOK_SECRET: secret, ADMIN_TOKEN: adminToken, PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }),
+});
+const baseline = await startWrangler({
+  label: "baseline",
+  // Its own config: the Worker's compatibility date (same runtime behaviour), no bindings.
+  config: {
+    name: "bench-baseline",
+    main: fileURLToPath(new URL("./baseline-worker.js", import.meta.url)),
+    compatibility_date: readFileSync("wrangler.toml", "utf8").match(/^compatibility_date\s*=\s*"([^"]+)"/m)[1],
+  },
+});
+const stopAll = () => Promise.all([worker.stop(), baseline.stop()]);
+process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
+
+try {
+  results.ingest = {};
+  log("ingest: 200 single pushes one at a time…");
+  results.ingest.single_sequential = await deliver(worker.url, secret, archiveSlice(0, 200), { concurrency: 1 });
+  log("ingest: 200 single pushes, 10 in flight…");
+  results.ingest.single_concurrent = await deliver(worker.url, secret, archiveSlice(200, 200), { concurrency: 10 });
+  log("ingest: 100-article batches to 1,000 articles, one at a time…");
+  results.ingest.batches_sequential = await deliver(worker.url, secret, batches(archiveSlice(400, SMALL - 400)), { concurrency: 1 });
+  results.publish = { [SMALL]: await waitPublished(worker.url, SMALL) };
+
+  const partner = await setUpPartner(worker.url, adminToken);
+  results.feeds = { [SMALL]: await measureFeeds(feedCases(partner), true) };
+  results.profile = await profileCases(partner);
+  results.kv = { [SMALL]: kvSizes(worker.stateDir, product.kvKeys, [SECTION, "all"], product.FEED_FORMATS) };
+
+  log(`ingest: ${LARGE - SMALL} more articles in 100-article batches, ${BATCH_CONCURRENCY} in flight…`);
+  const large = batches(archiveSlice(SMALL, LARGE - SMALL));
+  results.ingest.batches_bulk = await deliver(worker.url, secret, large, {
+    concurrency: BATCH_CONCURRENCY,
+    onProgress: (n) => n % 100 === 0 && log(`  ${SMALL + n * 100} articles stored`),
+  });
+  results.publish[LARGE] = await waitPublished(worker.url, LARGE);
+  results.feeds[LARGE] = await measureFeeds(
+    feedCases(partner).filter((c) => c.scale),
+    true,
+  );
+  results.kv[LARGE] = kvSizes(worker.stateDir, product.kvKeys, [SECTION, "all"], product.FEED_FORMATS);
+  log(`ingest: 200 single pushes one at a time, archive of ${LARGE}…`);
+  results.ingest.single_sequential_large = await deliver(worker.url, secret, archiveSlice(LARGE, 200), { concurrency: 1 });
+} finally {
+  await stopAll();
+  if (!process.env.BENCH_KEEP_STATE) for (const s of [worker, baseline]) rmSync(s.stateDir, { recursive: true, force: true });
+  else log(`state kept: ${worker.stateDir}`);
+}
+
+results.finished_at = new Date().toISOString();
+results.load_average_at_end = loadavg().map((x) => Math.round(x * 100) / 100);
+results.minutes = Math.round((Date.parse(results.finished_at) - Date.parse(results.started_at)) / 600) / 100;
+mkdirSync("bench/results", { recursive: true });
+const stamped = `bench/results/${results.started_at.replaceAll(":", "-")}.json`;
+writeFileSync(stamped, `${JSON.stringify(results, null, 2)}\n`); // the raw figures first, whatever the report does
+const { table, targets } = renderReport(results, SMALL, LARGE);
+results.targets = targets;
+const json = `${JSON.stringify(results, null, 2)}\n`;
+writeFileSync(stamped, json);
+writeFileSync("bench/results/latest.json", json);
+console.log(table);
+
+// --- helpers ---------------------------------------------------------------------------------
+
+/** Waits until the section feeds show article number `n` (the newest); returns how long after the last ack (ms). */
+async function waitPublished(url, n) {
+  const id = archiveSlice(n - 1, 1)[0];
+  const started = performance.now();
+  for (const path of [`/feeds/all.json`, `/feeds/${id.section}.json`]) {
+    for (;;) {
+      const res = await fetch(`${url}${path}`);
+      const feed = res.ok ? await res.json() : { items: [] };
+      if (feed.items[0]?.id.endsWith(`:${id.id}`)) break;
+      if (performance.now() - started > 180_000) throw new Error(`${path} did not show ${id.id} within 180 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const lag = Math.round(performance.now() - started);
+  log(`published: ${id.id} visible ${lag} ms after its acknowledgement`);
+  // Then wait until the Newsroom has published everything (single-article keys too), so no
+  // background publishing competes with the measurements.
+  for (;;) {
+    const state = newsroomState(worker.stateDir);
+    if (state && state.dirty === 0) {
+      const quiet = Math.round(performance.now() - started);
+      log(`quiet: ${state.articles} articles stored, nothing left to publish after ${quiet} ms`);
+      return { newest_visible: lag, all_published: quiet, stored: state.articles };
+    }
+    if (performance.now() - started > 300_000) throw new Error(`the Newsroom still had ${state?.dirty} keys to publish after 300 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** A partner licensed for every section, with a key, once the partner routes exist; null before. */
+async function setUpPartner(url, admin) {
+  const auth = { Authorization: `Bearer ${admin}`, "Content-Type": "application/json" };
+  const put = await fetch(`${url}/v1/partners/bench`, {
+    method: "PUT",
+    headers: auth,
+    body: JSON.stringify({
+      name: "Bench Aggregator",
+      sections: ["*"],
+      rate_limit_per_minute: 100_000, // the schema's maximum: the benchmark measures pulls, not the limiter
+      license: {
+        id: "bench-partner",
+        url: "https://gansu.news.example/licenses/bench-partner",
+        attribution: "來源:國際在線",
+        expires_at: "2099-01-01T00:00:00Z",
+      },
+    }),
+  });
+  if (!put.ok) {
+    log(`partner feeds not measured: PUT /v1/partners/bench answered ${put.status}`);
+    return null;
+  }
+  const keyed = await fetch(`${url}/v1/partners/bench/keys`, { method: "POST", headers: auth });
+  if (keyed.status !== 201) {
+    log(`partner feeds not measured: POST /v1/partners/bench/keys answered ${keyed.status}`);
+    return null;
+  }
+  return (await keyed.json()).key;
+}
+
+function feedCases(partnerKey) {
+  const cases = [
+    ...["rss", "atom", "json"].map((f) => ({ name: `unfiltered ${f}`, path: `/feeds/${SECTION}.${f}`, scale: f === "rss" })),
+    { name: "filtered rss (Cache API hit)", path: `/feeds/${SECTION}.rss?${FILTER}`, scale: true },
+    {
+      // A topic no article has makes every request a distinct feed (same items): no Cache API hit, as on *.workers.dev.
+      name: "filtered rss (uncached)",
+      path: `/feeds/${SECTION}.rss?${FILTER}`,
+      each: (i) => `/feeds/${SECTION}.rss?${FILTER},zz${i}`,
+      scale: true,
+    },
+    { name: "304 (If-None-Match)", path: `/feeds/${SECTION}.rss`, conditional: true },
+  ];
+  if (partnerKey) {
+    cases.push({ name: "partner rss", path: `/partner/feeds/${SECTION}.rss`, headers: { Authorization: `Bearer ${partnerKey}` } });
+  }
+  return cases;
+}
+
+/** Isolate thread time per request under load (V8 profiler through the inspector), the baseline first. */
+async function profileCases(partnerKey) {
+  const out = {};
+  const cases = feedCases(partnerKey).filter(
+    (c) => !c.conditional && !c.name.includes("Cache API") && !["unfiltered atom", "unfiltered json"].includes(c.name),
+  );
+  log("profile: baseline…");
+  out["baseline (unfiltered rss bytes)"] = await profileRequests(baseline.inspectorPort, { origin: baseline.url, path: cases[0].path });
+  for (const c of cases) {
+    log(`profile: ${c.name}…`);
+    out[c.name] = await profileRequests(worker.inspectorPort, { origin: worker.url, path: c.each ?? c.path, headers: c.headers ?? {} });
+  }
+  return out;
+}
+
+/** For each case: hand the real response to the baseline, then load the baseline and the Worker alike. */
+async function measureFeeds(cases, withBaseline) {
+  const out = {};
+  for (const c of cases) {
+    const res = await fetch(`${worker.url}${c.path}`, { headers: c.headers ?? {} });
+    const body = await res.text();
+    if (res.status !== 200) throw new Error(`${c.path} answered ${res.status}: ${body.slice(0, 300)}`);
+    const headers = Object.fromEntries(
+      [...res.headers].filter(([k]) => !["content-length", "date", "connection", "keep-alive", "transfer-encoding"].includes(k)),
+    );
+    const etag = res.headers.get("etag");
+    const requestHeaders = { ...(c.headers ?? {}), ...(c.conditional ? { "If-None-Match": etag } : {}) };
+    const row = { path: c.path, body_bytes: Buffer.byteLength(body) };
+    if (withBaseline) {
+      await fetch(`${baseline.url}/__baseline`, { method: "POST", body: JSON.stringify({ path: c.path, body, headers }) });
+    }
+    log(`load: ${c.name}${withBaseline ? " — baseline and Worker, alternately" : " — Worker"}…`);
+    const pair = await measurePair(withBaseline ? { origin: baseline.url, path: c.path, headers: requestHeaders } : null, {
+      origin: worker.url,
+      path: c.each ?? c.path,
+      headers: requestHeaders,
+    });
+    if (pair.baseline) row.baseline = pair.baseline;
+    row.worker = pair.worker;
+    const expected = c.conditional ? "304" : "200";
+    if (Object.keys(row.worker.statuses).some((s) => s !== expected)) log(`  unexpected statuses: ${JSON.stringify(row.worker.statuses)}`);
+    if (row.baseline) row.ratio = Math.round((row.worker.rps / row.baseline.rps) * 100) / 100;
+    out[c.name] = row;
+  }
+  return out;
+}
