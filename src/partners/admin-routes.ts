@@ -7,7 +7,7 @@ import { requireAdmin } from "../http/admin-auth";
 import { ProblemError } from "../http/problem";
 import { licenceKey, partnerKeyKey } from "../storage/kv-keys";
 import { keyHash, newPartnerKey, partnerDesk } from "./keys";
-import { licenceRecord, PARTNER_ID } from "./model";
+import { PARTNER_ID } from "./model";
 import { validatePartner } from "./validate";
 
 /** Admin answers are about one partner at one moment: never cache them. */
@@ -47,9 +47,8 @@ partnerAdmin.put("/:id", limitBody, async (c) => {
       errors: [{ pointer: "/license/id", detail: "is another partner's licence" }],
     });
   }
+  // The desk is the source of truth; it publishes the licence page's record (/licenses/{id}) itself.
   const { partner, created } = await partnerDesk(c.env, id).put(id, result.partner, Date.now());
-  // The licence page (/licenses/{id}) reads this record; the desk stays the source of truth.
-  await c.env.FEEDS.put(licenceKey(partner.license.id), JSON.stringify(licenceRecord(partner)));
   return c.json(partner, created ? 201 : 200, { ...NO_STORE, ...(created ? { Location: `/v1/partners/${id}` } : {}) });
 });
 
@@ -64,11 +63,13 @@ partnerAdmin.post("/:id/keys", async (c) => {
   const id = partnerId(c.req.param("id"));
   const key = newPartnerKey();
   const hash = await keyHash(key);
-  // The desk first: from this moment only the new key is accepted, wherever KV still maps the old one.
+  if (!(await partnerDesk(c.env, id).get())) throw noSuchPartner(id);
+  // KV first, under a key never written before (so KV's 1 write/s per key cannot refuse it): if it
+  // fails, the desk still holds the old key and nothing changed. Then the desk: from this moment only
+  // the new key is accepted. Old digests stay mapped, harmlessly: the desk refuses them.
+  await c.env.FEEDS.put(partnerKeyKey(hash), id);
   const issued = await partnerDesk(c.env, id).issueKey(hash, Date.now());
   if (!issued) throw noSuchPartner(id);
-  await c.env.FEEDS.put(partnerKeyKey(hash), id);
-  if (issued.previousHash) await c.env.FEEDS.delete(partnerKeyKey(issued.previousHash));
   return c.json({ key }, 201, NO_STORE);
 });
 

@@ -7,8 +7,10 @@
 import { DurableObject } from "cloudflare:workers";
 import { feedEtag, isNotModified } from "../feeds/http";
 import type { FeedQuery } from "../feeds/query";
+import { licenceKey } from "../storage/kv-keys";
+import { KvOutbox } from "../storage/kv-outbox";
 import { feedAccess } from "./entitlement";
-import { DEFAULT_RATE_LIMIT_PER_MINUTE, type PartnerInput, type PartnerRecord } from "./model";
+import { DEFAULT_RATE_LIMIT_PER_MINUTE, licenceRecord, type PartnerInput, type PartnerRecord } from "./model";
 
 /** Usage is kept this long (UTC days). */
 const USAGE_RETENTION_DAYS = 400;
@@ -49,6 +51,8 @@ export interface Usage {
 
 export class PartnerDesk extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** The licence page's KV record is published from here, so quick edits never meet KV's 1 write/s limit. */
+  private readonly outbox: KvOutbox;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -64,11 +68,18 @@ export class PartnerDesk extends DurableObject<Env> {
         PRIMARY KEY (day, feed, status));
       CREATE TABLE IF NOT EXISTS rate (window INTEGER PRIMARY KEY, count INTEGER NOT NULL);
     `);
+    this.outbox = new KvOutbox(this.sql, () => this.env.FEEDS);
   }
 
-  /** Creates or replaces the partner; its key, key time and creation time are kept. */
-  put(id: string, input: PartnerInput, now: number): { partner: PartnerRecord; created: boolean } {
-    return this.ctx.storage.transactionSync(() => {
+  /** Delivers the queued KV writes (the licence record), at most once a second per key, retrying. */
+  async alarm(): Promise<void> {
+    const next = await this.outbox.flush(Date.now());
+    if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, Date.now()));
+  }
+
+  /** Creates or replaces the partner; its key, key time and creation time are kept. Its licence page follows within a second or so. */
+  async put(id: string, input: PartnerInput, now: number): Promise<{ partner: PartnerRecord; created: boolean }> {
+    const result = this.ctx.storage.transactionSync(() => {
       const before = this.current();
       const at = new Date(now).toISOString();
       const partner: PartnerRecord = {
@@ -88,8 +99,12 @@ export class PartnerDesk extends DurableObject<Env> {
          ON CONFLICT (only) DO UPDATE SET doc = excluded.doc, revision = partner.revision + 1`,
         JSON.stringify(partner),
       );
+      this.outbox.enqueue(licenceKey(partner.license.id), JSON.stringify(licenceRecord(partner)));
       return { partner, created: before === null };
     });
+    const due = this.outbox.nextDue();
+    if (due !== null) await this.ctx.storage.setAlarm(Math.max(due, Date.now()));
+    return result;
   }
 
   get(): PartnerRecord | null {
