@@ -134,6 +134,8 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
   );
 
   let partnerFeeds = 0;
+  let partnerItemsChecked = 0;
+  let leaked = 0;
   if (withFeeds) {
     // Wait until the newest article is published, then check every feed and filter.
     const newest = `hostile-${String(total - 1).padStart(5, "0")}`;
@@ -188,6 +190,62 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
       invalidFeeds += partner.invalid;
       problems.push(...partner.problems.map((p) => p.replace(key, "<key>")));
     }
+
+    // Nothing leaked: a partner licensed for one section, one region and two topics sees only
+    // covered items, never a `none` one, never a headline item's body; outside its licence, 403.
+    const narrow = await send(`${server.url}/v1/partners/narrow`, {
+      method: "PUT",
+      headers: admin,
+      body: JSON.stringify({
+        name: "Narrow",
+        sections: ["yaowen", "shijie"],
+        regions: ["gansu/lanzhou"],
+        topics: ["transport", "culture"],
+        rate_limit_per_minute: 100_000,
+        license: { id: "narrow", url: "https://licences.example/narrow", attribution: "來源:國際在線", expires_at: "2099-01-01T00:00:00Z" },
+      }),
+    });
+    if (narrow.status < 300) {
+      const key = (await send(`${server.url}/v1/partners/narrow/keys`, { method: "POST", headers: admin })).body.key as string;
+      const byId = new Map(batches.flat().map((a) => [a.id, a]));
+      const covered = (a: ReturnType<typeof hostileArticle>) =>
+        ["yaowen", "shijie"].includes(a.section!) &&
+        a.regions.some((r) => r === "gansu/lanzhou" || r.startsWith("gansu/lanzhou/")) &&
+        a.topics.some((t) => t === "transport" || t === "culture") &&
+        a.rights.syndication !== "none";
+      for (const path of ["all", "yaowen", "shijie"].flatMap((sec) => [
+        `/partner/feeds/${sec}.json?limit=100`,
+        `/partner/feeds/${sec}.json?limit=100&topic=culture`,
+      ])) {
+        const reply = await send(`${server.url}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+        if (reply.status !== 200) {
+          problems.push(`${path}: HTTP ${reply.status}`);
+          continue;
+        }
+        partnerItemsChecked += reply.body.items.length;
+        for (const item of reply.body.items as any[]) {
+          const article = byId.get(String(item.id).split(":").at(-1)!);
+          if (!article || !covered(article)) {
+            leaked++;
+            problems.push(`${path}: leaked ${item.id}`);
+          } else if (article.rights.syndication === "headline" && item.content_html !== undefined) {
+            leaked++;
+            problems.push(`${path}: body of headline-only ${item.id}`);
+          }
+        }
+      }
+      for (const path of [
+        "/partner/feeds/wenlv.json",
+        "/partner/feeds/yaowen.json?region=gansu/dunhuang",
+        "/partner/feeds/yaowen.atom?topic=economy",
+      ]) {
+        const reply = await send(`${server.url}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+        if (reply.status !== 403) {
+          leaked++;
+          problems.push(`${path}: expected 403 outside the licence, got ${reply.status}`);
+        }
+      }
+    }
   }
 
   figures("feeds-at-scale", {
@@ -200,10 +258,14 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
     feeds_checked: feedsChecked,
     public_feed_variants: withFeeds ? FEED_SECTIONS.length * FORMATS.length * 6 : 0,
     partner_feeds: partnerFeeds,
+    partner_items_checked: partnerItemsChecked,
+    leaked,
     invalid_feeds: invalidFeeds,
     push_ms: pushMs,
   });
   expect(problems.slice(0, 20)).toEqual([]);
   expect(acknowledged).toBe(total);
   expect(invalidFeeds).toBe(0);
+  expect(leaked).toBe(0);
+  if (withFeeds) expect(partnerItemsChecked).toBeGreaterThan(0);
 });
