@@ -5,10 +5,33 @@ import { afterAll, expect, it } from "vitest";
 import { SECTIONS } from "../../scripts/lib/sample-articles.mjs";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
 import { checkFeedsShow, feedsAvailable } from "./stress/feeds";
-import { adminGet, FULL, figures, killHard, pool, rng, scaled, signedPost, stopAll, stressArticle } from "./stress/lib";
+import { adminGet, FULL, figures, killHard, pollUntil, pool, rng, scaled, send, signedPost, stopAll, stressArticle } from "./stress/lib";
 
 let server: DevServer | undefined;
 afterAll(() => stopAll(server));
+
+/** PUTs partner "crash" twice in a row (the second edit's licence record waits ≥ 1 s in the outbox). */
+async function editLicenceTwice(server: DevServer): Promise<number[]> {
+  const statuses: number[] = [];
+  for (const edit of [1, 2]) {
+    const reply = await send(`${server.url}/v1/partners/crash`, {
+      method: "PUT",
+      headers: { Authorization: `Bearer ${server.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify({
+        name: "Crash",
+        sections: ["*"],
+        license: {
+          id: "crash-licence",
+          url: "https://licences.example/crash",
+          attribution: `crash edit ${edit}`,
+          expires_at: "2099-01-01T00:00:00Z",
+        },
+      }),
+    });
+    statuses.push(reply.status);
+  }
+  return statuses;
+}
 
 interface Sent {
   ids: string[];
@@ -26,6 +49,7 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
   let stateDir: string | undefined;
   let killedInFlight = 0;
   let index = 0;
+  let licenceEdits: number[] = [];
 
   for (let cycle = 0; cycle < cycles; cycle++) {
     server = await startDevServer(stateDir ? { stateDir } : {});
@@ -44,6 +68,8 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
     });
     let answered = 0;
     let killed = false;
+    let editing = false;
+    let edited = false;
     let inFlight = 0;
     const killAt = Math.floor(perCycle * (0.3 + random() * 0.3));
     await pool(deliveries, 20, async (articles) => {
@@ -54,7 +80,14 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
       inFlight--;
       sent.push({ ids: articles.map((a) => a.id), status: reply.status, webhookId, answer: reply.body });
       if (reply.status !== 0) answered++;
-      if (!killed && answered >= killAt) {
+      // In the last cycle, two quick edits of a partner's licence just before the kill (the storm goes
+      // on meanwhile): the second licence record can only reach KV through the desk's outbox after the restart.
+      if (cycle === cycles - 1 && !editing && answered >= killAt - 5) {
+        editing = true;
+        licenceEdits = await editLicenceTwice(current);
+        edited = true;
+      }
+      if (!killed && answered >= killAt && (edited || cycle < cycles - 1)) {
         killed = true;
         killedInFlight += inFlight;
         await killHard(current);
@@ -97,6 +130,17 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
   let invalidFeeds: number | null = null;
   let feedMismatches: string[] = [];
   const catchUpStarted = Date.now();
+  let licenceCaughtUp: boolean | null = null;
+  if (licenceEdits.length === 2 && licenceEdits.every((s) => s >= 200 && s < 300)) {
+    const page = await pollUntil(async () => {
+      const reply = await send(`${restarted.url}/licenses/crash-licence`);
+      return reply.status === 200 && String(reply.body).includes("crash edit 2");
+    }, 30_000);
+    const held = await send(`${restarted.url}/v1/partners/crash`, {
+      headers: { Authorization: `Bearer ${restarted.secrets.ADMIN_TOKEN}` },
+    });
+    licenceCaughtUp = page && held.body?.license?.attribution === "crash edit 2";
+  }
   if (await feedsAvailable(restarted)) {
     // Nothing is pushed after the restart: only the Newsroom's own alarm can publish what the crash left dirty.
     const expected = [...present].map((id) => ({ id, ...sectionOf.get(id)!, version: 1, visible: true }));
@@ -116,6 +160,8 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
     lost: lost.length,
     half_written_batches: halfWritten.length,
     replays_after_restart: replayed.length,
+    licence_edits_before_kill: licenceEdits,
+    licence_page_caught_up: licenceCaughtUp,
     replay_effects: replayProblems.length,
     "5xx": statuses.filter((s) => s >= 500).length,
     invalid_feeds: invalidFeeds,
@@ -127,6 +173,7 @@ it("keeps every acknowledged article through kill -9 mid-storm and catches the f
   expect(lost).toEqual([]);
   expect(halfWritten).toEqual([]);
   expect(replayProblems).toEqual([]);
+  if (licenceCaughtUp !== null) expect(licenceCaughtUp).toBe(true);
   expect(feedMismatches).toEqual([]);
   if (invalidFeeds !== null) expect(invalidFeeds).toBe(0);
 });
