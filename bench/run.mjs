@@ -3,6 +3,7 @@
 // baseline Worker on the same runtime, loads a generated archive through the real signed webhook,
 // and measures feed throughput and latency (autocannon), in-process render cost, ingest, and the
 // same feeds at 1,000 and at 100,000 stored articles. Prints a table; writes bench/results/.
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -11,7 +12,7 @@ import { archiveSlice, BODY_PARAGRAPHS } from "./lib/articles.mjs";
 import { loadProduct } from "./lib/bundle.mjs";
 import { startWrangler } from "./lib/dev-server.mjs";
 import { batches, deliver } from "./lib/ingest.mjs";
-import { LOAD, measurePair } from "./lib/load.mjs";
+import { LOAD, measurePair, serviceTime } from "./lib/load.mjs";
 import { kvSizes, newsroomState } from "./lib/local-state.mjs";
 import { machine } from "./lib/machine.mjs";
 import { profileRequests } from "./lib/profile.mjs";
@@ -29,6 +30,7 @@ const results = {
   started_at: new Date().toISOString(),
   load_average_at_start: loadavg().map((x) => Math.round(x * 100) / 100),
   machine: machine(),
+  code: codeVersion(),
   settings: { ...LOAD, archive: LARGE, batch_concurrency: BATCH_CONCURRENCY, article_body_paragraphs: BODY_PARAGRAPHS },
 };
 
@@ -106,6 +108,19 @@ writeFileSync("bench/results/latest.json", json);
 console.log(table);
 
 // --- helpers ---------------------------------------------------------------------------------
+
+/** The commit measured, and whether src/ had uncommitted changes (the Worker runs from the working tree). */
+function codeVersion() {
+  const git = (...args) => execFileSync("git", args, { encoding: "utf8" }).trim();
+  try {
+    return {
+      commit: git("rev-parse", "--short", "HEAD"),
+      src_changes: git("status", "--porcelain", "--", "src", "wrangler.toml").split("\n").filter(Boolean),
+    };
+  } catch {
+    return null;
+  }
+}
 
 /** Waits until the section feeds show article number `n` (the newest); returns how long after the last ack (ms). */
 async function waitPublished(url, n) {
@@ -224,6 +239,11 @@ async function measureFeeds(cases, withBaseline) {
     });
     if (pair.baseline) row.baseline = pair.baseline;
     row.worker = pair.worker;
+    row.service_ms = await serviceTime(withBaseline ? { origin: baseline.url, path: c.path, headers: requestHeaders } : null, {
+      origin: worker.url,
+      path: c.each ?? c.path,
+      headers: requestHeaders,
+    });
     const expected = c.conditional ? "304" : "200";
     if (Object.keys(row.worker.statuses).some((s) => s !== expected)) log(`  unexpected statuses: ${JSON.stringify(row.worker.statuses)}`);
     if (row.baseline) row.ratio = Math.round((row.worker.rps / row.baseline.rps) * 100) / 100;

@@ -16,14 +16,21 @@ function run(options) {
 
 /**
  * Loads `origin` + `path` (with `headers`; a function `path(i)` gives each request its own path)
- * and returns { rps, p50_ms, p99_ms, requests, statuses, errors, bytes_per_response }.
+ * and returns { rps, p50_ms, p99_ms, mean_ms, requests, statuses, errors, bytes_per_response }.
  */
-export async function measure({ origin, path, headers = {}, duration = LOAD.duration }) {
+export async function measure({
+  origin,
+  path,
+  headers = {},
+  duration = LOAD.duration,
+  warmup = LOAD.warmup,
+  connections = LOAD.connections,
+}) {
   const perRequest = typeof path === "function";
-  const base = { url: perRequest ? origin : `${origin}${path}`, headers, connections: LOAD.connections, pipelining: 1 };
+  const base = { url: perRequest ? origin : `${origin}${path}`, headers, connections, pipelining: 1 };
   let n = 0;
   const requests = perRequest ? [{ setupRequest: (req) => ({ ...req, path: path(n++) }) }] : undefined;
-  if (LOAD.warmup > 0) await run({ ...base, duration: LOAD.warmup, ...(requests ? { requests } : {}) });
+  if (warmup > 0) await run({ ...base, duration: warmup, ...(requests ? { requests } : {}) });
   const r = await run({ ...base, duration, ...(requests ? { requests } : {}) });
   const statuses = {};
   for (const [code, { count }] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = count;
@@ -31,6 +38,7 @@ export async function measure({ origin, path, headers = {}, duration = LOAD.dura
     rps: Math.round(r.requests.average),
     p50_ms: r.latency.p50,
     p99_ms: r.latency.p99,
+    mean_ms: Math.round(r.latency.average * 100) / 100,
     requests: r.requests.total,
     statuses,
     errors: r.errors + r.timeouts,
@@ -47,10 +55,31 @@ export async function measurePair(baselineRun, workerRun, { rounds = Number(proc
   const duration = LOAD.duration / rounds;
   const slices = { baseline: [], worker: [] };
   for (let i = 0; i < rounds; i++) {
-    if (baselineRun) slices.baseline.push(await measure({ ...baselineRun, duration }));
-    slices.worker.push(await measure({ ...workerRun, duration }));
+    // Warm each side once, before its first slice.
+    const warmup = i === 0 ? LOAD.warmup : 0;
+    if (baselineRun) slices.baseline.push(await measure({ ...baselineRun, duration, warmup }));
+    slices.worker.push(await measure({ ...workerRun, duration, warmup }));
   }
   return { baseline: baselineRun ? combine(slices.baseline) : undefined, worker: combine(slices.worker) };
+}
+
+/**
+ * Service time: one connection, one request at a time, alternating sides in short slices; the
+ * mean latency is what one request costs end to end, far less sensitive to other load on the
+ * machine than throughput at 50 connections.
+ */
+export async function serviceTime(baselineRun, workerRun, { duration = 4, rounds = 2 } = {}) {
+  const slices = { baseline: [], worker: [] };
+  for (let i = 0; i < rounds; i++) {
+    const options = { duration: duration / rounds, warmup: i === 0 ? 0.5 : 0, connections: 1 };
+    if (baselineRun) slices.baseline.push(await measure({ ...baselineRun, ...options }));
+    slices.worker.push(await measure({ ...workerRun, ...options }));
+  }
+  const mean = (xs) => {
+    const n = xs.reduce((a, s) => a + s.requests, 0);
+    return Math.round((xs.reduce((a, s) => a + s.mean_ms * s.requests, 0) / Math.max(1, n)) * 100) / 100;
+  };
+  return { baseline_ms: baselineRun ? mean(slices.baseline) : undefined, worker_ms: mean(slices.worker) };
 }
 
 function combine(slices) {
@@ -63,6 +92,7 @@ function combine(slices) {
     rps: Math.round(slices.reduce((n, s) => n + s.rps, 0) / slices.length),
     p50_ms: median(slices.map((s) => s.p50_ms)),
     p99_ms: median(slices.map((s) => s.p99_ms)),
+    mean_ms: Math.round((slices.reduce((n, s) => n + s.mean_ms * s.requests, 0) / Math.max(1, requests)) * 100) / 100,
     requests,
     statuses,
     errors: slices.reduce((n, s) => n + s.errors, 0),
