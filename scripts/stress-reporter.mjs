@@ -29,6 +29,8 @@ export default class StressReporter {
         if (typeof value === "number") totals[key] += value;
       }
     }
+    const attack = this.parts.attack;
+    if (attack?.latency_quiet) totals.ordinary_latency = { quiet: attack.latency_quiet, under_attack: attack.latency_under_attack };
     const report = {
       generated_at: new Date().toISOString(),
       command: "npm run test:stress",
