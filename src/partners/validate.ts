@@ -1,17 +1,15 @@
 // Validates PUT /v1/partners/{id} bodies against schemas/partner.schema.json with @cfworker/json-schema
 // (no eval, so it runs on Workers), then the rules a schema cannot state: configured sections, a
 // licence id that is not the public one, a parseable expiry. Text is normalised on the way in.
-import { type OutputUnit, Validator } from "@cfworker/json-schema";
+import { Validator } from "@cfworker/json-schema";
 import partnerSchema from "../../schemas/partner.schema.json";
 import { isConfiguredSection, PUBLIC_LICENCE } from "../config/publication";
 import type { FieldError } from "../http/problem";
+import { schemaFieldErrors } from "../http/schema-errors";
 import { cleanText } from "../ingest/normalise";
 import { EVERY_SECTION, type PartnerInput } from "./model";
 
 const validator = new Validator(partnerSchema as object, "2020-12", false);
-
-/** Keywords that only say "a child failed"; the child's own error is the useful one. */
-const AGGREGATE_KEYWORDS = new Set(["properties", "items", "$ref", "allOf", "anyOf", "oneOf", "additionalProperties", "prefixItems"]);
 
 /** Every control character (CR, LF and TAB included) and the line and paragraph separators. */
 const LINE_BREAKING = /\p{Cc}|\p{Zl}|\p{Zp}/gu;
@@ -25,7 +23,10 @@ export type PartnerValidation = { ok: true; partner: PartnerInput } | { ok: fals
 
 export function validatePartner(value: unknown): PartnerValidation {
   const result = validator.validate(value);
-  if (!result.valid) return { ok: false, errors: schemaErrors(result.errors, value) };
+  if (!result.valid) {
+    const errors = schemaFieldErrors(partnerSchema, result.errors, value);
+    return { ok: false, errors: errors.length ? errors : [{ pointer: "", detail: "does not match the partner schema." }] };
+  }
 
   const input = value as PartnerInput;
   const errors: FieldError[] = [];
@@ -73,58 +74,4 @@ function isHttpUrl(text: string): boolean {
   } catch {
     return false;
   }
-}
-
-function schemaErrors(units: OutputUnit[], value: unknown): FieldError[] {
-  const seen = new Set<string>();
-  const errors: FieldError[] = [];
-  for (const unit of units) {
-    if (AGGREGATE_KEYWORDS.has(unit.keyword)) continue;
-    for (const error of fieldErrors(unit, value)) {
-      const key = `${error.pointer}\u0000${error.detail}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      errors.push(error);
-    }
-  }
-  return errors.length ? errors : [{ pointer: "", detail: "does not match the partner schema." }];
-}
-
-function fieldErrors(unit: OutputUnit, instance: unknown): FieldError[] {
-  const at = unit.instanceLocation.replace(/^#/, "");
-  switch (unit.keyword) {
-    case "false":
-      return [{ pointer: at, detail: "is not a field of this schema." }];
-    case "required": {
-      // Name every missing field, not the first one the validator stopped at.
-      const parent = resolvePointer(instance, at);
-      const required = requiredAt(unit.keywordLocation);
-      const missing = required.filter((name) => !Object.hasOwn(Object(parent), name));
-      return missing.length
-        ? missing.map((name) => ({ pointer: `${at}/${name}`, detail: "is required." }))
-        : [{ pointer: at, detail: unit.error }];
-    }
-    default:
-      return [{ pointer: at, detail: unit.error }];
-  }
-}
-
-/** The `required` list a keywordLocation such as "#/$defs/license/required" points at, following $refs. */
-function requiredAt(keywordLocation: string): string[] {
-  let node: unknown = partnerSchema;
-  for (const token of keywordLocation.replace(/^#\/?/, "").split("/").filter(Boolean)) {
-    node = (node as Record<string, unknown>)?.[token];
-    if (token === "$ref" && typeof node === "string") node = resolvePointer(partnerSchema, node.replace(/^#/, ""));
-  }
-  return Array.isArray(node) ? (node as string[]) : [];
-}
-
-function resolvePointer(root: unknown, pointer: string): unknown {
-  let node = root;
-  for (const raw of pointer.split("/").slice(1)) {
-    const token = raw.replaceAll("~1", "/").replaceAll("~0", "~");
-    if (node === null || typeof node !== "object") return undefined;
-    node = (node as Record<string, unknown>)[token];
-  }
-  return node;
 }
