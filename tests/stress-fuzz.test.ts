@@ -408,3 +408,93 @@ describe("fuzzing POST /v1/articles", () => {
     expect(invalid).toEqual([]);
   }, 120_000);
 });
+
+describe("fuzzing feed URLs", () => {
+  const FEED_RUNS = Math.max(200, Math.round(3000 * SCALE));
+  const queryValue = fc.oneof(
+    fc.constantFrom(
+      "",
+      "0",
+      "1",
+      "100",
+      "101",
+      "-1",
+      "1e2",
+      "abc",
+      "gansu",
+      "gansu/",
+      "/gansu",
+      "gansu//x",
+      "../..",
+      "GANSU",
+      "transport,",
+      ",",
+      "a,".repeat(30),
+    ),
+    fc.string({ maxLength: 30 }),
+    fc.string({ unit: "binary", maxLength: 12 }),
+    fc.constantFrom("%00", "%0d%0a", "%ff", "%", "%zz", "x".repeat(5000)),
+  );
+  const feedUrl = fc
+    .tuple(
+      fc.oneof(
+        { arbitrary: fc.constantFrom(...SECTIONS, "all"), weight: 5 },
+        { arbitrary: fc.constantFrom("ALL", "", "..", "yaowen.rss", "nope", "%2e%2e"), weight: 1 },
+      ),
+      fc.oneof(
+        { arbitrary: fc.constantFrom("rss", "atom", "json"), weight: 5 },
+        { arbitrary: fc.constantFrom("xml", "", "RSS", "json?", "rss/"), weight: 1 },
+      ),
+      fc.array(fc.tuple(fc.constantFrom("region", "topic", "limit", "key", "format", "__proto__", "x"), queryValue), { maxLength: 4 }),
+      fc.constantFrom("/feeds/", "/partner/feeds/"),
+      fc.constantFrom("GET", "HEAD"),
+      fc.constantFrom("application/rss+xml", "text/html", "*/*", "text/html;q=0.9, application/json", ""),
+      fc.boolean(),
+    )
+    .map(([section, format, params, prefix, method, accept, authorised]) => {
+      const query = params.map(([k, v]) => `${k}=${/%/.test(v) ? v : encodeURIComponent(v)}`).join("&");
+      return { path: `${prefix}${section}.${format}${query ? `?${query}` : ""}`, method, accept, authorised };
+    });
+
+  it(`never answers a 5xx to ${FEED_RUNS} generated feed requests`, async () => {
+    const statuses: Record<number, number> = {};
+    // A real partner, so partner requests get past the key check half of the time.
+    const admin = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
+    const put = await request("/v1/partners/fuzzer", {
+      method: "PUT",
+      headers: admin,
+      body: JSON.stringify({
+        name: "Fuzzer",
+        sections: ["yaowen", "wenlv"],
+        regions: ["gansu"],
+        rate_limit_per_minute: 100_000,
+        license: { id: "fuzzer", url: "https://licences.example/fuzzer", attribution: "來源:國際在線", expires_at: "2099-01-01T00:00:00Z" },
+      }),
+    });
+    expect(put.status).toBeLessThan(300);
+    const { key } = (await (await request("/v1/partners/fuzzer/keys", { method: "POST", headers: admin })).json()) as { key: string };
+    await fc.assert(
+      fc.asyncProperty(feedUrl, async ({ path, method, accept, authorised }) => {
+        let res: Response;
+        try {
+          const headers: Record<string, string> = accept ? { Accept: accept } : {};
+          if (authorised) headers.Authorization = `Bearer ${key}`;
+          res = await request(path, { method, headers });
+        } catch {
+          return; // a URL the Request constructor itself rejects never reaches the Worker
+        }
+        statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+        const body = await res.text();
+        if (res.status >= 500) throw new Error(`${method} ${path}: ${res.status} ${body.slice(0, 200)}`);
+        if (![200, 304, 400, 401, 403, 404, 429].includes(res.status)) throw new Error(`${method} ${path}: unexpected ${res.status}`);
+        if (res.status >= 400 && method === "GET" && !/^application\/problem\+json/.test(res.headers.get("Content-Type") ?? "")) {
+          throw new Error(`${method} ${path}: ${res.status} without problem+json`);
+        }
+      }),
+      { numRuns: FEED_RUNS, seed: SEED, endOnFailure: true },
+    );
+    console.log(
+      `[stress-figures] ${JSON.stringify({ part: "fuzz-feed-urls", scale: SCALE, seed: SEED, fuzz_cases: FEED_RUNS, by_status: statuses, "5xx": 0 })}`,
+    );
+  }, 300_000);
+});
