@@ -10,10 +10,12 @@ import {
   adminGet,
   FULL,
   figures,
+  pollUntil,
   pool,
   type Reply,
   rng,
   scaled,
+  send,
   shuffle,
   signedDelete,
   signedPost,
@@ -178,4 +180,59 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
   expect(wrong).toEqual([]);
   expect(feedMismatches).toEqual([]);
   if (invalidFeeds !== null) expect(invalidFeeds).toBe(0);
+});
+
+it("answers conditional requests right while pushes keep changing the feeds", async () => {
+  if (!(await feedsAvailable(server))) return;
+  const problems: string[] = [];
+  // Pushes to other sections keep the Newsroom publishing all along.
+  let pushing = true;
+  const background = (async () => {
+    for (let i = 0; pushing; i++) await signedPost(server, stressArticle(`background-${i}`, 1, "shijie", 5000 + i));
+  })();
+  let checks = 0;
+  for (const format of ["rss", "atom", "json"] as const) {
+    const url = `${server.url}/feeds/yaowen.${format}`;
+    const first = await send(url);
+    const etag = first.headers?.get("ETag") ?? "";
+    const modified = first.headers?.get("Last-Modified") ?? "";
+    const body = typeof first.body === "string" ? first.body : JSON.stringify(first.body);
+    for (const [name, headers] of [
+      ["If-None-Match", { "If-None-Match": etag }],
+      ["weak If-None-Match", { "If-None-Match": `W/${etag}` }],
+      ["If-Modified-Since", { "If-Modified-Since": modified }],
+    ] as const) {
+      const again = await send(url, { headers });
+      checks++;
+      if (again.status === 200) {
+        // Allowed only if the feed really changed in between.
+        const now = typeof again.body === "string" ? again.body : JSON.stringify(again.body);
+        if (now === body) problems.push(`${format} ${name}: 200 with an unchanged body`);
+      } else if (again.status !== 304) problems.push(`${format} ${name}: ${again.status}`);
+    }
+    const head = await send(url, { method: "HEAD" });
+    if (head.status !== 200 || head.body !== "")
+      problems.push(`${format} HEAD: ${head.status}, body ${JSON.stringify(head.body).slice(0, 40)}`);
+
+    // A new version of a yaowen article: once the feed shows it, the old validators must not answer 304.
+    const id = `conditional-${format}`;
+    expect((await signedPost(server, stressArticle(id, 1, "yaowen", 9000))).status).toBe(200);
+    const shown = await pollUntil(async () => {
+      const r = await send(url);
+      return (typeof r.body === "string" ? r.body : JSON.stringify(r.body)).includes(`${id} v1`) ? r : null;
+    }, 30_000);
+    if (!shown) problems.push(`${format}: ${id} never appeared`);
+    else {
+      if (shown.headers?.get("ETag") === etag) problems.push(`${format}: ETag unchanged after a change`);
+      const stale = await send(url, { headers: { "If-None-Match": etag } });
+      checks++;
+      if (stale.status !== 200) problems.push(`${format}: old ETag answered ${stale.status} after a change`);
+      const since = Date.parse(shown.headers?.get("Last-Modified") ?? "");
+      if (!(since >= Date.parse(modified))) problems.push(`${format}: Last-Modified went back in time`);
+    }
+  }
+  pushing = false;
+  await background;
+  figures("conditional", { conditional_checks: checks, problems: problems.length });
+  expect(problems).toEqual([]);
 });
