@@ -156,6 +156,42 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
     ({ invalid: invalidFeeds, mismatches: feedMismatches } = await checkFeedsShow(server, expected));
   }
 
+  // Kill notices: a partner licensed for everything hears of every withdrawal of a visible article
+  // (those withdrawn by DELETE outside an embargo, at least), and never of an article still published.
+  let withdrawalsListed: number | null = null;
+  const withdrawalProblems: string[] = [];
+  const admin = { Authorization: `Bearer ${server.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" };
+  const watcher = await send(`${server.url}/v1/partners/storm-watch`, {
+    method: "PUT",
+    headers: admin,
+    body: JSON.stringify({
+      name: "Storm watch",
+      sections: ["*"],
+      rate_limit_per_minute: 100_000,
+      license: {
+        id: "storm-watch",
+        url: "https://licences.example/storm",
+        attribution: "來源:國際在線",
+        expires_at: "2099-01-01T00:00:00Z",
+      },
+    }),
+  });
+  if (watcher.status < 300) {
+    const key = (await send(`${server.url}/v1/partners/storm-watch/keys`, { method: "POST", headers: admin })).body.key as string;
+    const mustList = articles.filter((a) => a.kind === "withdrawn-by-delete" && !a.embargoed && deleted.has(a.id)).map((a) => a.id);
+    let listed = new Set<string>();
+    await pollUntil(async () => {
+      const reply = await send(`${server.url}/partner/withdrawals?since=2000-01-01T00:00:00Z`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
+      listed = new Set(((reply.body?.withdrawals ?? []) as { id: string }[]).map((w) => w.id));
+      return mustList.every((id) => listed.has(id));
+    }, 30_000);
+    withdrawalsListed = listed.size;
+    for (const id of mustList) if (!listed.has(id)) withdrawalProblems.push(`${id} withdrawn but not announced`);
+    for (const id of listed) if (byId.get(id)?.kind === "published") withdrawalProblems.push(`${id} announced as withdrawn but published`);
+  }
+
   const fiveXx = statuses.filter((s) => s >= 500).length;
   figures("concurrency", {
     requests: deliveries.length + deleted.size,
@@ -172,6 +208,8 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
     "5xx": fiveXx,
     feed_mismatches: feedMismatches.length,
     invalid_feeds: invalidFeeds,
+    partner_withdrawals_listed: withdrawalsListed,
+    withdrawal_problems: withdrawalProblems.length,
     storm_ms: Math.round(stormMs),
   });
   expect(unexpected).toEqual([]);
@@ -179,6 +217,7 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
   expect(acked.size).toBe(articles.length);
   expect(wrong).toEqual([]);
   expect(feedMismatches).toEqual([]);
+  expect(withdrawalProblems).toEqual([]);
   if (invalidFeeds !== null) expect(invalidFeeds).toBe(0);
 });
 
