@@ -246,6 +246,36 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
         }
       }
     }
+
+    // An expired licence: no feed at all, but the withdrawal list stays open so content can come down.
+    const expired = await send(`${server.url}/v1/partners/expired`, {
+      method: "PUT",
+      headers: admin,
+      body: JSON.stringify({
+        name: "Expired",
+        sections: ["*"],
+        license: {
+          id: "expired",
+          url: "https://licences.example/expired",
+          attribution: "來源:國際在線",
+          expires_at: "2020-01-01T00:00:00Z",
+        },
+      }),
+    });
+    if (expired.status < 300) {
+      const key = (await send(`${server.url}/v1/partners/expired/keys`, { method: "POST", headers: admin })).body.key as string;
+      for (const format of FORMATS) {
+        const reply = await send(`${server.url}/partner/feeds/all.${format}`, { headers: { Authorization: `Bearer ${key}` } });
+        if (reply.status !== 403) {
+          leaked++;
+          problems.push(`expired licence: /partner/feeds/all.${format} answered ${reply.status}`);
+        }
+      }
+      const list = await send(`${server.url}/partner/withdrawals?since=2020-01-01T00:00:00Z`, {
+        headers: { Authorization: `Bearer ${key}` },
+      });
+      if (list.status !== 200) problems.push(`expired licence: withdrawals answered ${list.status}`);
+    } else problems.push(`expired partner: PUT answered ${expired.status}`);
   }
 
   figures("feeds-at-scale", {
