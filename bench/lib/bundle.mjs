@@ -1,12 +1,13 @@
 // Bundles bench/product.ts (the product's pure feed code) with esbuild for an in-process run under Node.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { build } from "esbuild";
 
 export async function loadProduct() {
-  const outfile = join(mkdtempSync(join(tmpdir(), "bench-product-")), "product.mjs");
+  const dir = mkdtempSync(join(tmpdir(), "bench-product-"));
+  const outfile = join(dir, "product.mjs");
   await build({
     entryPoints: [fileURLToPath(new URL("../product.ts", import.meta.url))],
     bundle: true,
@@ -16,5 +17,9 @@ export async function loadProduct() {
     outfile,
     logLevel: "warning",
   });
-  return import(pathToFileURL(outfile).href);
+  try {
+    return await import(pathToFileURL(outfile).href);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
