@@ -3,8 +3,14 @@ const kb = (n) => (n === null || n === undefined ? "–" : `${(n / 1024).toFixed
 const num = (n) => (n === null || n === undefined ? "–" : n.toLocaleString("en-US"));
 const ms = (n) => (n === null || n === undefined ? "–" : `${n}`);
 const short = (n) => (n % 1000 === 0 ? `${n / 1000}k` : num(n));
-const row = (cells) => `| ${cells.join(" | ")} |`;
-const table = (head, rows) => [row(head), row(head.map(() => "---")), ...rows.map(row)].join("\n");
+/** A Markdown table with padded columns, as Biome formats Markdown (so the README copy stays formatted). */
+function table(head, rows) {
+  const cells = [head, ...rows].map((r) => r.map(String));
+  const width = head.map((_, i) => Math.max(3, ...cells.map((r) => [...r[i]].length)));
+  const pad = (text, i) => text + " ".repeat(width[i] - [...text].length);
+  const line = (r) => `| ${r.map(pad).join(" | ")} |`;
+  return [line(cells[0]), line(width.map((w) => "-".repeat(w))), ...cells.slice(1).map(line)].join("\n");
+}
 
 export function renderReport(r, small, large) {
   const m = r.machine;
