@@ -18,7 +18,7 @@ export async function loadIndex(kv: KVNamespace, section: string): Promise<FeedI
 }
 
 export async function loadPrerendered(kv: KVNamespace, section: string, format: FeedFormat) {
-  return kv.getWithMetadata<PrerenderedMeta>(feedKey(section, format), { type: "text", cacheTtl: MUTABLE_CACHE_TTL });
+  return kv.getWithMetadata<PrerenderedMeta>(feedKey(section, format), { type: "arrayBuffer", cacheTtl: MUTABLE_CACHE_TTL });
 }
 
 export async function loadFragments(kv: KVNamespace, section: string, format: FeedFormat, revision: number): Promise<string | null> {

@@ -28,7 +28,7 @@ feeds.get("/:file", async (c) => {
   const now = Date.now();
   const html = prefersHtml(c.req.header("Accept"));
   const shape = `${section.slug}.${format}${canonicalQuery(query)}|${base}|${html ? "html" : "feed"}`;
-  const respond = (body: string | null, etag: string, modified: number) =>
+  const respond = (body: BodyInit | null, etag: string, modified: number) =>
     feedResponse({ body, etag, modified, section, format, query, base, html });
 
   if (!html && isUnfiltered(query)) {
@@ -36,7 +36,9 @@ feeds.get("/:file", async (c) => {
     if (value !== null && metadata && (metadata.valid_until === null || metadata.valid_until > now)) {
       const etag = feedEtag(metadata.revision, metadata.lifted, shape);
       if (isNotModified(c.req.raw, etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
-      return respond(rebase(value, metadata.base, base), etag, metadata.last_modified);
+      // With PUBLIC_BASE_URL set (production) the stored bytes go out as they are: no decoding, no copy.
+      const body = metadata.base === base ? value : rebase(new TextDecoder().decode(value), metadata.base, base);
+      return respond(body, etag, metadata.last_modified);
     }
   }
 
@@ -99,8 +101,31 @@ async function itemFragments(kv: KVNamespace, index: FeedIndex, selected: FeedIn
   return articles.map((article) => publicFragments(article, base)[format]);
 }
 
+/** The headers that depend only on the feed and the base URL, built once per isolate. */
+const fixedHeaders = new Map<string, Record<string, string>>();
+
+function feedFixedHeaders(base: string, section: Section, format: FeedFormat, query: FeedQuery): Record<string, string> {
+  const key = `${base}|${section.slug}.${format}${canonicalQuery(query)}`;
+  let headers = fixedHeaders.get(key);
+  if (!headers) {
+    headers = {
+      "Cache-Control": PUBLIC_CACHE_CONTROL,
+      Vary: "Accept",
+      Link: linkHeader(feedLinks((f) => feedUrl(base, "/feeds", section, f, query), format, publicLicenceUrl(base))),
+      "Syndication-License": syndicationLicense(publicLicenceTerms(base)),
+      "Access-Control-Allow-Origin": "*",
+      "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Syndication-License",
+      "X-Content-Type-Options": "nosniff",
+    };
+    // Bounded: filters are validated, but keep the memo small whatever the traffic.
+    if (fixedHeaders.size > 1000) fixedHeaders.clear();
+    fixedHeaders.set(key, headers);
+  }
+  return headers;
+}
+
 function feedResponse(r: {
-  body: string | null;
+  body: BodyInit | null;
   etag: string;
   modified: number;
   section: Section;
@@ -110,16 +135,10 @@ function feedResponse(r: {
   html: boolean;
 }): Response {
   const headers = new Headers({
+    ...feedFixedHeaders(r.base, r.section, r.format, r.query),
     ...(r.html ? HTML_PAGE_HEADERS : { "Content-Type": FEED_CONTENT_TYPES[r.format] }),
     ETag: r.etag,
     "Last-Modified": new Date(r.modified).toUTCString(),
-    "Cache-Control": PUBLIC_CACHE_CONTROL,
-    Vary: "Accept",
-    Link: linkHeader(feedLinks((f) => feedUrl(r.base, "/feeds", r.section, f, r.query), r.format, publicLicenceUrl(r.base))),
-    "Syndication-License": syndicationLicense(publicLicenceTerms(r.base)),
-    "Access-Control-Allow-Origin": "*",
-    "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Syndication-License",
-    "X-Content-Type-Options": "nosniff",
   });
   if (r.body === null) {
     headers.delete("Content-Type");

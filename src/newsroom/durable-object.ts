@@ -64,11 +64,14 @@ export class Newsroom extends DurableObject<Env> {
       CREATE INDEX IF NOT EXISTS articles_by_section ON articles (section, status, published_ms DESC);
       CREATE INDEX IF NOT EXISTS articles_by_time ON articles (status, published_ms DESC);
       CREATE INDEX IF NOT EXISTS articles_withdrawn ON articles (withdrawn_ms) WHERE withdrawn_ms IS NOT NULL;
+      CREATE INDEX IF NOT EXISTS articles_changed ON articles (changed_ms);
+      CREATE INDEX IF NOT EXISTS articles_section_changed ON articles (section, changed_ms);
       CREATE TABLE IF NOT EXISTS deliveries (webhook_id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL, response TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY, gen INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS fragments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL, rss TEXT NOT NULL, atom TEXT NOT NULL, json TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, written_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL DEFAULT 0, next_embargo_ms INTEGER);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS published_embargoes ON published (next_embargo_ms) WHERE next_embargo_ms IS NOT NULL;
     `);
     ctx.blockConcurrencyWhile(() => this.republishIfFormatChanged());
   }
@@ -167,8 +170,11 @@ export class Newsroom extends DurableObject<Env> {
     // the per-invocation KV operation budget; what does not fit waits for the next run, moments later.
     const batches: { key: string; gen: number; attempts: number; writes: KvWrite[] }[] = [];
     let operations = 0;
+    let sections = 0;
     for (const d of due) {
       if (operations >= KV_OPERATIONS_PER_ALARM) break;
+      // One section per turn: building it is synchronous work that holds back pushes; the next turn follows at once.
+      if (d.key.startsWith("section:") && sections++ > 0) continue;
       const writes = this.outputsFor(d.key as DirtyKey, now);
       operations += writes.length;
       batches.push({ ...d, writes });
