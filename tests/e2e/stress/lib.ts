@@ -1,7 +1,7 @@
 // Shared pieces of the end-to-end stress suite (issue 7): scaling, bounded concurrency, signed
 // requests that never throw, a hard kill of wrangler dev with its workerd children, and figures
 // that scripts/stress-reporter.mjs collects into test-artifacts/stress-report.json.
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { signedHeaders } from "../../../scripts/lib/cms-client.mjs";
 import type { DevServer } from "../helpers/dev-server";
 
@@ -162,7 +162,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Stops a server politely, and makes sure no workerd child is left behind. */
+/** Stops a server politely, makes sure no workerd child is left behind, and removes its state directory. */
 export async function stopAll(server: DevServer | undefined): Promise<void> {
   if (!server) return;
   const pid = server.process.pid;
@@ -173,6 +173,7 @@ export async function stopAll(server: DevServer | undefined): Promise<void> {
       process.kill(p, "SIGKILL");
     } catch {}
   }
+  rmSync(server.stateDir, { recursive: true, force: true });
 }
 
 export function percentile(values: number[], p: number): number {
