@@ -44,6 +44,8 @@ interface ArticleRow {
 
 export class Newsroom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /** True while a publish run awaits KV. */
+  private publishing = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -153,6 +155,18 @@ export class Newsroom extends DurableObject<Env> {
 
   /** Publishes every dirty key whose KV write is due, then re-arms for the rest. */
   async alarm(): Promise<void> {
+    // One publish run at a time (the runtime runs one alarm at a time; this also holds when a test runs one by hand).
+    if (this.publishing) return;
+    this.publishing = true;
+    try {
+      await this.publishDue();
+    } finally {
+      this.publishing = false;
+    }
+    await this.scheduleFlush();
+  }
+
+  private async publishDue(): Promise<void> {
     const now = Date.now();
     this.liftEmbargoes(now);
     this.sql.exec("DELETE FROM deliveries WHERE received_ms < ?", now - DELIVERY_MEMORY_MS);
@@ -185,21 +199,21 @@ export class Newsroom extends DurableObject<Env> {
     settled.forEach((outcome, i) => {
       const batch = batches[i];
       if (!batch) return;
+      // Some of a failed batch's writes may have landed: space the next attempt from this one either way.
+      this.sql.exec(
+        "INSERT INTO published (key, revision, written_ms) VALUES (?, 0, ?) ON CONFLICT (key) DO UPDATE SET written_ms = excluded.written_ms",
+        batch.key,
+        written,
+      );
       if (outcome.status === "fulfilled") {
         // Only clear the key if nothing re-dirtied it while we were writing.
         this.sql.exec("DELETE FROM dirty WHERE key = ? AND gen = ?", batch.key, batch.gen);
-        this.sql.exec(
-          "INSERT INTO published (key, revision, written_ms) VALUES (?, 0, ?) ON CONFLICT (key) DO UPDATE SET written_ms = excluded.written_ms",
-          batch.key,
-          written,
-        );
       } else {
         const delay = Math.min(MAX_RETRY_DELAY_MS, KV_KEY_INTERVAL_MS * 2 ** batch.attempts);
         console.error(`publish ${batch.key} failed (attempt ${batch.attempts + 1}), retrying in ${delay} ms:`, String(outcome.reason));
         this.sql.exec("UPDATE dirty SET attempts = attempts + 1, not_before_ms = ? WHERE key = ?", written + delay, batch.key);
       }
     });
-    await this.scheduleFlush();
   }
 
   // --- writing -------------------------------------------------------------------------------
