@@ -54,10 +54,22 @@ export function partnerItem(
 ): string | null {
   const variant = itemVariant(article.rights.syndication);
   if (variant === null || !articleCovered(entitlement, article, now)) return null;
+  const rights = partnerRights(entitlement, article);
+  // An article version never changes, so its rendering for one licence and base can be reused by every pull.
+  const key = `${format}|${article.id}@${article.version}|${variant}|${rights.licenceUrl}|${rights.attribution}|${base}`;
+  const cached = renderedItems.get(key);
+  if (cached !== undefined) return cached;
   // A headline licence is title, link and summary: no body and no photographs.
   const shown = variant === "headline" ? { ...article, images: [] } : article;
-  return renderItem(format, shown, { variant, rights: partnerRights(entitlement, article), baseUrl: base });
+  const rendered = renderItem(format, shown, { variant, rights, baseUrl: base });
+  if (renderedItems.size >= RENDERED_ITEMS_MAX) renderedItems.delete(renderedItems.keys().next().value!);
+  renderedItems.set(key, rendered);
+  return rendered;
 }
+
+/** Items rendered for partners in this isolate, oldest first (a Map keeps insertion order). */
+const renderedItems = new Map<string, string>();
+const RENDERED_ITEMS_MAX = 2000;
 
 /** Covered withdrawals of the last 30 days that match the feed's section and filters, newest first. */
 export function partnerWithdrawals(
