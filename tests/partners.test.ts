@@ -429,6 +429,27 @@ describe("rights per item", () => {
   });
 });
 
+describe("a licence change", () => {
+  it("reaches items already delivered: a new attribution and licence URL show in the next pull", async () => {
+    const key = await partner("relicensed", { sections: ["yaowen"] });
+    const before = (await (await pull("/partner/feeds/yaowen.json", key)).json()) as any;
+    expect(before.items.length).toBeGreaterThan(0);
+    for (const item of before.items) expect(item._syndication.attribution).toBe(CREDIT);
+    const changed = await putPartner("relicensed", {
+      name: "Partner relicensed",
+      sections: ["yaowen"],
+      license: licence("relicensed", { attribution: "來源:國際在線(新約)", url: "https://partners.gansu.news.example/licences/v2" }),
+    });
+    expect(changed.status).toBe(200);
+    const after = (await (await pull("/partner/feeds/yaowen.json", key)).json()) as any;
+    expect(after.items.map((i: any) => i.id)).toEqual(before.items.map((i: any) => i.id));
+    for (const item of after.items) {
+      expect(item._syndication.attribution).toBe("來源:國際在線(新約)");
+      expect(item._syndication.license).toBe("https://partners.gansu.news.example/licences/v2");
+    }
+  });
+});
+
 describe("headers and validators", () => {
   let key: string;
   beforeAll(async () => {
