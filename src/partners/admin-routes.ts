@@ -68,8 +68,7 @@ partnerAdmin.post("/:id/keys", async (c) => {
   // fails, the desk still holds the old key and nothing changed. Then the desk: from this moment only
   // the new key is accepted. Old digests stay mapped, harmlessly: the desk refuses them.
   await c.env.FEEDS.put(partnerKeyKey(hash), id);
-  const issued = await partnerDesk(c.env, id).issueKey(hash, Date.now());
-  if (!issued) throw noSuchPartner(id);
+  if (!(await partnerDesk(c.env, id).issueKey(hash, Date.now()))) throw noSuchPartner(id);
   return c.json({ key }, 201, NO_STORE);
 });
 

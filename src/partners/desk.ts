@@ -111,14 +111,14 @@ export class PartnerDesk extends DurableObject<Env> {
     return this.current()?.partner ?? null;
   }
 
-  /** Makes `keyHash` the only valid key at once; returns the hash it replaced (null if none), or null when there is no partner. */
-  issueKey(keyHash: string, now: number): { previousHash: string | null } | null {
+  /** Makes `keyHash` the only valid key at once; false when there is no partner. */
+  issueKey(keyHash: string, now: number): boolean {
     return this.ctx.storage.transactionSync(() => {
       const current = this.current();
-      if (!current) return null;
+      if (!current) return false;
       const partner: PartnerRecord = { ...current.partner, key_issued_at: new Date(now).toISOString() };
       this.sql.exec("UPDATE partner SET doc = ?, key_hash = ? WHERE only = 1", JSON.stringify(partner), keyHash);
-      return { previousHash: current.keyHash };
+      return true;
     });
   }
 
