@@ -508,8 +508,9 @@ describe("headers and validators", () => {
   it("gives no validators while KV's articles lag behind the index, and trusts the article as loaded", async () => {
     const stored = (await env.FEEDS.get("article:yw-own", "json")) as any;
     try {
-      // As if KV at this location still held a version whose rights were not yet cleared.
-      await env.FEEDS.put("article:yw-own", JSON.stringify({ ...stored, rights: { ...stored.rights, syndication: "none" } }));
+      // As if KV at this location still held the previous version, whose rights were not yet cleared.
+      const previous = { ...stored, version: stored.version - 1, rights: { ...stored.rights, syndication: "none" } };
+      await env.FEEDS.put("article:yw-own", JSON.stringify(previous));
       const res = await pull("/partner/feeds/yaowen.json?limit=100", key);
       expect(res.status).toBe(200);
       expect(res.headers.get("ETag")).toBeNull();

@@ -6,15 +6,16 @@ import type { Withdrawal } from "../newsroom/snapshot";
 
 export interface IndexEntry {
   id: string;
-  /** The article's section, so `all` can be narrowed to a partner's sections. Absent in snapshots published before it existed. */
-  section?: string;
+  /** The version the fragments were rendered from. */
+  version: number;
+  /** The article's section, so `all` can be narrowed to a partner's sections. */
+  section: string;
   published_ms: number;
   embargo_ms?: number;
   /** When we accepted this version (ms). */
   changed_ms: number;
   regions: string[];
   topics: string[];
-  own: boolean;
   syndication: Syndication;
   /** [start, end) of this item's fragment in each format's fragment text: rss, atom, json. */
   at: [number, number, number, number, number, number];

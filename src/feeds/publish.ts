@@ -32,13 +32,13 @@ export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentS
     }) as IndexEntry["at"];
     return {
       id: article.id,
+      version: article.version,
       section: article.section,
       published_ms: Date.parse(article.published_at),
       ...(article.embargo_until ? { embargo_ms: Date.parse(article.embargo_until) } : {}),
       changed_ms,
       regions: article.regions,
       topics: article.topics,
-      own: article.source.own,
       syndication: article.rights.syndication,
       at,
     };
@@ -52,14 +52,11 @@ export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentS
     withdrawals: snapshot.withdrawals,
     base,
   };
-  const writes: KvWrite[] = FEED_FORMATS.map((format) => ({
-    key: fragmentsKey(snapshot.section, format, snapshot.revision),
-    value: texts[format].join(""),
-    expirationTtl: FRAGMENTS_TTL_SECONDS,
-  }));
-  writes.push({ key: snapshotKey(snapshot.section), value: JSON.stringify(index) });
+  const writes: KvWrite[] = [{ key: snapshotKey(snapshot.section), value: JSON.stringify(index) }];
   for (const format of FEED_FORMATS) {
-    writes.push(prerenderedFeed(index, format, texts[format].join(""), base, now));
+    const text = texts[format].join("");
+    writes.push({ key: fragmentsKey(snapshot.section, format, snapshot.revision), value: text, expirationTtl: FRAGMENTS_TTL_SECONDS });
+    writes.push(prerenderedFeed(index, format, text, base, now));
   }
   return writes;
 }

@@ -391,7 +391,6 @@ export class Newsroom extends DurableObject<Env> {
           section: a.section,
           regions: a.regions,
           topics: a.topics,
-          own: a.source.own,
           syndication: a.rights.syndication,
           published_at: a.published_at,
           withdrawn_ms,

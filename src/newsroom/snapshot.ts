@@ -20,7 +20,6 @@ export interface Withdrawal {
   section: string;
   regions: string[];
   topics: string[];
-  own: boolean;
   syndication: StoredArticle["rights"]["syndication"];
   published_at: string;
   withdrawn_ms: number;

@@ -11,8 +11,7 @@ import { type Entitlement, EVERY_SECTION, licenceExpired } from "./model";
 
 /** What a licence decision looks at in an article, an index entry or a withdrawal. */
 export interface Coverable {
-  /** Undefined only in index entries published before entries named their section. */
-  section: string | undefined;
+  section: string;
   regions: readonly string[];
   topics: readonly string[];
   syndication: Syndication;
@@ -20,9 +19,8 @@ export interface Coverable {
 
 export type Access = { ok: true } | { ok: false; detail: string };
 
-export function sectionLicensed(entitlement: Pick<Entitlement, "sections">, slug: string | undefined): boolean {
-  if (entitlement.sections.includes(EVERY_SECTION)) return true;
-  return slug !== undefined && entitlement.sections.includes(slug);
+export function sectionLicensed(entitlement: Pick<Entitlement, "sections">, slug: string): boolean {
+  return entitlement.sections.includes(EVERY_SECTION) || entitlement.sections.includes(slug);
 }
 
 /**
@@ -61,9 +59,9 @@ export function feedAccess(entitlement: Entitlement, section: string, query: Fee
   return { ok: true };
 }
 
-/** Index entries of `section`'s index the licence covers (the index of `all` names each entry's section). */
-export function entryCovered(entitlement: Entitlement, section: string): (entry: IndexEntry) => boolean {
-  return (entry) => covers(entitlement, { ...entry, section: section === ALL_SECTIONS ? entry.section : (entry.section ?? section) });
+/** Index entries the licence covers (each entry names its section, so this holds for `all` too). */
+export function entryCovered(entitlement: Entitlement): (entry: IndexEntry) => boolean {
+  return (entry) => covers(entitlement, entry);
 }
 
 /** The article itself, as loaded, is checked again: the index may be older than the article. */

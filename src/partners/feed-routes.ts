@@ -61,7 +61,7 @@ partnerFeeds.get("/feeds/:file", async (c) => {
   if (etag) headers.set("ETag", etag);
   if (notModified) return new Response(null, { status: 304, headers });
 
-  const selected = selectPartnerEntries(partner, index, section, query, now);
+  const selected = selectPartnerEntries(partner, index, query, now);
   const articles = await loadArticles(
     c.env.FEEDS,
     selected.map((e) => e.id),

@@ -15,33 +15,19 @@ import { articleCovered, entryCovered, itemVariant, partnerRights, withdrawalCov
 import type { Entitlement, PartnerRecord } from "./model";
 
 /** Newest first, visible now, matching the query and covered by the licence, at most `query.limit`. */
-export function selectPartnerEntries(
-  entitlement: Entitlement,
-  index: FeedIndex,
-  section: Section,
-  query: FeedQuery,
-  now: number,
-): IndexEntry[] {
-  return selectEntries(index, query, now, entryCovered(entitlement, section.slug));
+export function selectPartnerEntries(entitlement: Entitlement, index: FeedIndex, query: FeedQuery, now: number): IndexEntry[] {
+  return selectEntries(index, query, now, entryCovered(entitlement));
 }
 
 /**
- * Did KV's articles catch up with the index? Every selected entry loaded, each with the fields the index
- * chose it by. If not, the body is right for now but must not be cached under the index's validators.
+ * Did KV's articles catch up with the index? Every selected entry loaded, in the version the index
+ * chose it in. If not, the body is right for now but must not be cached under the index's validators.
  */
 export function articlesMatchIndex(selected: readonly IndexEntry[], articles: readonly StoredArticle[]): boolean {
-  if (articles.length !== selected.length) return false;
-  return selected.every((entry, i) => {
-    const a = articles[i]!;
-    return (
-      a.id === entry.id &&
-      a.rights.syndication === entry.syndication &&
-      Date.parse(a.published_at) === entry.published_ms &&
-      (a.embargo_until === undefined ? entry.embargo_ms === undefined : Date.parse(a.embargo_until) === entry.embargo_ms) &&
-      a.regions.join() === entry.regions.join() &&
-      a.topics.join() === entry.topics.join()
-    );
-  });
+  return (
+    articles.length === selected.length &&
+    selected.every((entry, i) => articles[i]!.id === entry.id && articles[i]!.version === entry.version)
+  );
 }
 
 /** One item as the partner may have it, or null when the licence does not cover the article (as loaded). */

@@ -65,30 +65,34 @@ export function publicRights(article: StoredArticle, licenceUrl: string): ItemRi
   return { licenceUrl, ...article.rights };
 }
 
-/** A reprint names its source: the original's URL when the CMS gave one, else the article's own. */
-export function reprintSource(article: StoredArticle): { name: string; url: string; own: boolean; hasUrl: boolean } | null {
+/** A reprint names its source: the original's URL when the CMS gave one (`hasUrl`), else the article's own. */
+export function reprintSource(article: StoredArticle): { name: string; url: string; hasUrl: boolean } | null {
   if (article.source.own) return null;
-  return { name: article.source.name, url: article.source.url ?? article.url, own: false, hasUrl: article.source.url !== undefined };
+  return { name: article.source.name, url: article.source.url ?? article.url, hasUrl: article.source.url !== undefined };
 }
 
 export function leadImage(article: StoredArticle) {
   return article.images[0];
 }
 
-/** Splits a rendered document around its one placeholder item, giving the text before and after it. */
-export function splitAround(document: string, open: string, close: string): [string, string] {
+/** Where the one item element of a single-item document starts and ends. */
+function itemSpan(document: string, open: string, close: string): [number, number] {
   const start = document.indexOf(open);
   const end = document.lastIndexOf(close);
   if (start < 0 || end < 0) throw new Error(`renderer output has no ${open}…${close}`);
-  return [document.slice(0, start), document.slice(end + close.length)];
+  return [start, end + close.length];
+}
+
+/** Splits a rendered document around its one placeholder item, giving the text before and after it. */
+export function splitAround(document: string, open: string, close: string): [string, string] {
+  const [start, end] = itemSpan(document, open, close);
+  return [document.slice(0, start), document.slice(end)];
 }
 
 /** Extracts the one item element a single-item document holds. */
 export function extractBetween(document: string, open: string, close: string): string {
-  const start = document.indexOf(open);
-  const end = document.lastIndexOf(close);
-  if (start < 0 || end < 0) throw new Error(`renderer output has no ${open}…${close}`);
-  return document.slice(start, end + close.length);
+  const [start, end] = itemSpan(document, open, close);
+  return document.slice(start, end);
 }
 
 /**
