@@ -1,15 +1,12 @@
 // Where each section's feeds live, in one place for the directory page, the OPML and the OpenAPI document.
 import { ALL_SECTION, SECTIONS, type Section } from "../config/publication";
-import { FEED_CONTENT_TYPES, FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat } from "../feeds/model";
+import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, feedMediaType } from "../feeds/model";
+import { feedUrl } from "../feeds/public-feed";
+import { UNFILTERED_QUERY } from "../feeds/query";
 import { type Html, html } from "./html";
 
 /** Every section in navigation order, then `all`. */
 export const DIRECTORY_SECTIONS: readonly Section[] = [...SECTIONS, ALL_SECTION];
-
-export const feedPath = (slug: string, format: FeedFormat) => `/feeds/${slug}.${format}`;
-
-/** The bare media type of a format (no charset), as `<link type>` and OPML want it. */
-export const feedMediaType = (format: FeedFormat) => FEED_CONTENT_TYPES[format].split(";")[0]!;
 
 export interface FeedLink {
   format: FeedFormat;
@@ -18,7 +15,11 @@ export interface FeedLink {
 }
 
 export function sectionFeeds(base: string, section: Section): FeedLink[] {
-  return FEED_FORMATS.map((format) => ({ format, url: `${base}${feedPath(section.slug, format)}`, type: feedMediaType(format) }));
+  return FEED_FORMATS.map((format) => ({
+    format,
+    url: feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY),
+    type: feedMediaType(format),
+  }));
 }
 
 /** The directory's anchor for a section: the human page OPML outlines point to as htmlUrl. */

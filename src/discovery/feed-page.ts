@@ -2,10 +2,10 @@
 // readable page with the same items and the URL to paste into a reader, instead of a download.
 // Feed readers never see it: `prefersHtml` is true only when Accept ranks text/html above every feed type.
 import type { Section } from "../config/publication";
-import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat } from "../feeds/model";
+import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, feedMediaType } from "../feeds/model";
 import type { StoredArticle } from "../model/article";
 import { parseAccept, qualityOf } from "./accept";
-import { autodiscoveryLink, feedMediaType } from "./feed-links";
+import { autodiscoveryLink } from "./feed-links";
 import { html, safeHref } from "./html";
 import { renderPage } from "./layout";
 import { formatShanghaiTime } from "./time";

@@ -4,8 +4,7 @@
 import articleSchema from "../../schemas/article.schema.json";
 import partnerSchema from "../../schemas/partner.schema.json";
 import { DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, PUBLICATION, SECTIONS } from "../config/publication";
-import { FEED_FORMATS } from "../feeds/model";
-import { feedMediaType } from "./feed-links";
+import { FEED_FORMATS, feedMediaType } from "../feeds/model";
 
 type Json = Record<string, unknown>;
 

@@ -2,7 +2,9 @@
 // listing all three formats would subscribe people to everything three times.
 import { generateOpml } from "feedsmith";
 import { PUBLICATION } from "../config/publication";
-import { DIRECTORY_SECTIONS, feedPath, sectionAnchorUrl } from "./feed-links";
+import { feedUrl } from "../feeds/public-feed";
+import { UNFILTERED_QUERY } from "../feeds/query";
+import { DIRECTORY_SECTIONS, sectionAnchorUrl } from "./feed-links";
 
 export const OPML_CONTENT_TYPE = "text/x-opml; charset=utf-8";
 
@@ -15,7 +17,7 @@ export function renderOpml(base: string): string {
         title: `${PUBLICATION.title} · ${section.name}`,
         description: section.description,
         type: "rss",
-        xmlUrl: `${base}${feedPath(section.slug, "rss")}`,
+        xmlUrl: feedUrl(base, "/feeds", section, "rss", UNFILTERED_QUERY),
         htmlUrl: sectionAnchorUrl(base, section),
         language: PUBLICATION.language,
       })),

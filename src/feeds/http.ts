@@ -1,9 +1,9 @@
 // HTTP semantics shared by public and partner feeds: validators (ETag, Last-Modified),
 // conditional requests, the Link header and the Syndication-License structured field.
 import { type DictionaryObject, DisplayString, serializeDictionary, Token } from "structured-headers";
-import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
+import { FEED_FORMATS, type FeedFormat, feedMediaType } from "./model";
 
-/** FNV-1a, 52 bits: a cheap, stable digest for ETags (not a security boundary). */
+/** Two 32-bit FNV-style hashes (64 bits): a cheap, stable digest for ETags (not a security boundary). */
 function digest(text: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
@@ -24,8 +24,17 @@ export function feedEtag(revision: number, lifted: number, shape: string): strin
 }
 
 /** RFC 9110 §13.1.1–13.1.3: If-None-Match by weak comparison (Cloudflare weakens ETags it compresses), then If-Modified-Since. */
-export function isNotModified(request: Request, etag: string, lastModifiedMs: number): boolean {
-  const inm = request.headers.get("If-None-Match");
+export interface Preconditions {
+  ifNoneMatch: string | null;
+  ifModifiedSince: string | null;
+}
+
+export function preconditionsOf(request: Request): Preconditions {
+  return { ifNoneMatch: request.headers.get("If-None-Match"), ifModifiedSince: request.headers.get("If-Modified-Since") };
+}
+
+export function isNotModified(preconditions: Preconditions, etag: string, lastModifiedMs: number): boolean {
+  const inm = preconditions.ifNoneMatch;
   if (inm !== null) {
     const ours = etag.replace(/^W\//, "");
     return inm
@@ -33,7 +42,7 @@ export function isNotModified(request: Request, etag: string, lastModifiedMs: nu
       .map((t) => t.trim())
       .some((t) => t === "*" || t.replace(/^W\//, "") === ours);
   }
-  const ims = request.headers.get("If-Modified-Since");
+  const ims = preconditions.ifModifiedSince;
   if (ims !== null) {
     const since = Date.parse(ims);
     return !Number.isNaN(since) && Math.floor(lastModifiedMs / 1000) * 1000 <= since;
@@ -43,14 +52,14 @@ export function isNotModified(request: Request, etag: string, lastModifiedMs: nu
 
 /** `<url>; rel="self"` and friends. URLs are ours and ASCII (query values are validated slugs). */
 export function linkHeader(links: { url: string; rel: string; type?: string }[]): string {
-  return links.map((l) => `<${l.url}>; rel="${l.rel}"${l.type ? `; type="${l.type.split(";")[0]}"` : ""}`).join(", ");
+  return links.map((l) => `<${l.url}>; rel="${l.rel}"${l.type ? `; type="${l.type}"` : ""}`).join(", ");
 }
 
 /** Self, the other two formats as alternates, and the licence. */
 export function feedLinks(feedUrl: (format: FeedFormat) => string, format: FeedFormat, licenceUrl: string) {
   return [
-    { url: feedUrl(format), rel: "self", type: FEED_CONTENT_TYPES[format] },
-    ...FEED_FORMATS.filter((f) => f !== format).map((f) => ({ url: feedUrl(f), rel: "alternate", type: FEED_CONTENT_TYPES[f] })),
+    { url: feedUrl(format), rel: "self", type: feedMediaType(format) },
+    ...FEED_FORMATS.filter((f) => f !== format).map((f) => ({ url: feedUrl(f), rel: "alternate", type: feedMediaType(f) })),
     { url: licenceUrl, rel: "license" },
   ];
 }

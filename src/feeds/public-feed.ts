@@ -2,7 +2,7 @@
 import { ALL_SECTIONS, PUBLIC_LICENCE, PUBLICATION, type Section } from "../config/publication";
 import type { StoredArticle } from "../model/article";
 import type { LicenceTerms } from "./http";
-import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
+import { FEED_FORMATS, type FeedFormat, feedMediaType } from "./model";
 import { canonicalQuery, type FeedQuery } from "./query";
 import { type FeedHead, publicRights, renderItem } from "./render";
 
@@ -48,7 +48,7 @@ export function feedHead(options: {
     selfUrl: feedUrl(base, pathPrefix, section, format, query),
     homeUrl: `${base}/`,
     alternates: FEED_FORMATS.filter((f) => f !== format).map((f) => ({
-      type: FEED_CONTENT_TYPES[f].split(";")[0]!,
+      type: feedMediaType(f),
       url: feedUrl(base, pathPrefix, section, f, query),
     })),
     licenceUrl: options.licenceUrl,

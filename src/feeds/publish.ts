@@ -1,13 +1,14 @@
 // Turns a section snapshot into what the read path serves: the compact index, each format's item
 // fragments, and the pre-rendered unfiltered feeds. Runs inside the Newsroom when it publishes,
 // never on a reader's request, so a request is a KV read plus selection and concatenation.
-import { DEFAULT_FEED_LIMIT, findSection } from "../config/publication";
+import { findSection } from "../config/publication";
 import type { StoredArticle } from "../model/article";
 import type { KvWrite, SectionSnapshot } from "../newsroom/snapshot";
 import { feedKey, fragmentsKey, snapshotKey } from "../storage/kv-keys";
 import { type FeedIndex, fragmentOf, type IndexEntry, type PrerenderedMeta } from "./feed-index";
 import { FEED_FORMATS, type FeedFormat } from "./model";
 import { feedHead, publicLicenceUrl } from "./public-feed";
+import { UNFILTERED_QUERY } from "./query";
 import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, nextEmbargo, selectEntries } from "./select";
 
@@ -65,12 +66,19 @@ export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentS
 function prerenderedFeed(index: FeedIndex, format: FeedFormat, fragmentText: string, base: string, now: number): KvWrite {
   const section = findSection(index.section);
   if (!section) throw new Error(`unknown section ${index.section}`);
-  const query = { topics: [], limit: DEFAULT_FEED_LIMIT };
   const updated = lastModified(index, now);
-  const selected = selectEntries(index, query, now);
+  const selected = selectEntries(index, UNFILTERED_QUERY, now);
   const body = renderDocument(
     format,
-    feedHead({ base, pathPrefix: "/feeds", section, format, query, updated: new Date(updated), licenceUrl: publicLicenceUrl(base) }),
+    feedHead({
+      base,
+      pathPrefix: "/feeds",
+      section,
+      format,
+      query: UNFILTERED_QUERY,
+      updated: new Date(updated),
+      licenceUrl: publicLicenceUrl(base),
+    }),
     selected.map((entry) => fragmentOf(entry, format, fragmentText)),
   );
   const metadata: PrerenderedMeta = {

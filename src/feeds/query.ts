@@ -16,6 +16,9 @@ const REGION = /^[a-z0-9-]+(\/[a-z0-9-]+)*$/;
 const TOPIC = /^[a-z0-9-]+$/;
 const MAX_TOPICS = 20;
 
+/** The section's plain feed: no filters, the default limit (served pre-rendered). */
+export const UNFILTERED_QUERY: FeedQuery = { topics: [], limit: DEFAULT_FEED_LIMIT };
+
 /** `yaowen.rss` → the section and format, or a 404 for anything not configured. */
 export function parseFeedFile(file: string): { section: Section; format: FeedFormat } {
   const dot = file.lastIndexOf(".");

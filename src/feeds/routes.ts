@@ -7,7 +7,7 @@ import { FEED_MAX_AGE_SECONDS, publicBaseUrl, type Section } from "../config/pub
 import { type FeedPageView, prefersHtml, renderFeedPage } from "../discovery/feed-page";
 import { HTML_PAGE_HEADERS } from "../discovery/layout";
 import { type FeedIndex, fragmentOf } from "./feed-index";
-import { feedEtag, feedLinks, isNotModified, linkHeader, syndicationLicense } from "./http";
+import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "./http";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
 import { feedHead, feedUrl, publicFragments, publicLicenceTerms, publicLicenceUrl } from "./public-feed";
 import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
@@ -35,7 +35,7 @@ feeds.get("/:file", async (c) => {
     const { value, metadata } = await loadPrerendered(c.env.FEEDS, section.slug, format);
     if (value !== null && metadata && (metadata.valid_until === null || metadata.valid_until > now)) {
       const etag = feedEtag(metadata.revision, metadata.lifted, shape);
-      if (isNotModified(c.req.raw, etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
+      if (isNotModified(preconditionsOf(c.req.raw), etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
       // With PUBLIC_BASE_URL set (production) the stored bytes go out as they are: no decoding, no copy.
       const body = metadata.base === base ? value : rebase(new TextDecoder().decode(value), metadata.base, base);
       return respond(body, etag, metadata.last_modified);
@@ -45,7 +45,7 @@ feeds.get("/:file", async (c) => {
   const index = await loadIndex(c.env.FEEDS, section.slug);
   const etag = feedEtag(index.revision, liftedEmbargoes(index, now), shape);
   const modified = lastModified(index, now);
-  if (isNotModified(c.req.raw, etag, modified)) return respond(null, etag, modified);
+  if (isNotModified(preconditionsOf(c.req.raw), etag, modified)) return respond(null, etag, modified);
 
   // The Cache API (a bonus: it does nothing on *.workers.dev) keeps renders by ETag, so a key can never serve stale bytes.
   const cacheKey = new Request(`${url.origin}/__render-cache/${encodeURIComponent(shape)}/${encodeURIComponent(etag)}`);

@@ -5,7 +5,7 @@
 // with no await in between, so a revoked key fails at once and no count is lost. The Newsroom is
 // never on this path.
 import { DurableObject } from "cloudflare:workers";
-import { feedEtag, isNotModified } from "../feeds/http";
+import { feedEtag, isNotModified, type Preconditions } from "../feeds/http";
 import type { FeedQuery } from "../feeds/query";
 import { licenceKey } from "../storage/kv-keys";
 import { KvOutbox } from "../storage/kv-outbox";
@@ -25,15 +25,13 @@ export interface PullRequest {
   /** For feeds: what the licence must allow. Absent for withdrawals, which stay open after the licence ends. */
   access?: { section: string; query: FeedQuery };
   /** For feeds: the validators, so a 304 is decided (and counted as one) here. */
-  conditional?: {
+  conditional?: Preconditions & {
     revision: number;
     lifted: number;
     /** Everything about the request that shapes the body; the partner's id and record revision are added here. */
     shape: string;
     /** The index's Last-Modified; the partner record's last change is added here. */
     lastModified: number;
-    ifNoneMatch: string | null;
-    ifModifiedSince: string | null;
   };
 }
 
@@ -164,10 +162,7 @@ export class PartnerDesk extends DurableObject<Env> {
         // A licence change reshapes the feed as much as a new article does: both are in the validators.
         etag = feedEtag(c.revision, c.lifted, `${c.shape}|partner=${partner.id}.${revision}`);
         lastModified = Math.max(c.lastModified, Date.parse(partner.updated_at));
-        const headers = new Headers();
-        if (c.ifNoneMatch !== null) headers.set("If-None-Match", c.ifNoneMatch);
-        if (c.ifModifiedSince !== null) headers.set("If-Modified-Since", c.ifModifiedSince);
-        notModified = isNotModified(new Request("https://partner.invalid/", { headers }), etag, lastModified);
+        notModified = isNotModified(c, etag, lastModified);
       }
       this.count(utcDay(request.now), request.feed, notModified ? 304 : 200, request.now);
       return { kind: "ok", partner, etag, lastModified, notModified };

@@ -5,7 +5,7 @@
 // links, bodies and errors name only the canonical feed URL, and errors are logged by path alone.
 import { Hono } from "hono";
 import { ALL_SECTIONS, publicBaseUrl, type Section } from "../config/publication";
-import { feedLinks, linkHeader, syndicationLicense } from "../feeds/http";
+import { feedLinks, linkHeader, preconditionsOf, syndicationLicense } from "../feeds/http";
 import { FEED_CONTENT_TYPES, type FeedFormat } from "../feeds/model";
 import { feedUrl } from "../feeds/public-feed";
 import { canonicalQuery, type FeedQuery, parseFeedFile, parseFeedQuery } from "../feeds/query";
@@ -50,8 +50,7 @@ partnerFeeds.get("/feeds/:file", async (c) => {
       lifted: liftedEmbargoes(index, now),
       shape: `partner|${section.slug}.${format}${canonicalQuery(query)}|${base}`,
       lastModified: lastModified(index, now),
-      ifNoneMatch: c.req.header("If-None-Match") ?? null,
-      ifModifiedSince: c.req.header("If-Modified-Since") ?? null,
+      ...preconditionsOf(c.req.raw),
     },
   });
   const { partner, etag, notModified } = outcome;
