@@ -1,7 +1,7 @@
 // The read path's KV access, shared by public and partner feeds. Reads never call the Newsroom.
 import type { StoredArticle } from "../model/article";
 import { articleKey, feedKey, fragmentsKey, snapshotKey } from "../storage/kv-keys";
-import type { FeedIndex, PrerenderedMeta } from "./feed-index";
+import type { FeedIndex, IndexEntry, PrerenderedMeta } from "./feed-index";
 import type { FeedFormat } from "./model";
 
 /** KV's minimum edge cache; snapshots change at most once a second and feeds say max-age=60 anyway. */
@@ -45,4 +45,15 @@ export async function loadArticles(kv: KVNamespace, ids: string[]): Promise<Stor
 /** Our own links in stored bodies name the base they were rendered with; serve them under this request's. */
 export function rebase(body: string, renderedBase: string, base: string): string {
   return renderedBase && renderedBase !== base ? body.replaceAll(renderedBase, base) : body;
+}
+
+/**
+ * Did KV's articles catch up with the index? Every selected entry loaded, in the version the index
+ * chose it in. If not, the body is right for now but must not be cached, or validated, as the index's.
+ */
+export function articlesMatchIndex(selected: readonly IndexEntry[], articles: readonly StoredArticle[]): boolean {
+  return (
+    articles.length === selected.length &&
+    selected.every((entry, i) => articles[i]!.id === entry.id && articles[i]!.version === entry.version)
+  );
 }

@@ -11,7 +11,7 @@ import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndic
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
 import { feedHead, feedUrl, publicFragments, publicLicenceTerms, publicLicenceUrl } from "./public-feed";
 import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
-import { loadArticles, loadFragments, loadIndex, loadPrerendered, rebase } from "./read";
+import { articlesMatchIndex, loadArticles, loadFragments, loadIndex, loadPrerendered, rebase } from "./read";
 import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, selectEntries } from "./select";
 
@@ -50,7 +50,7 @@ feeds.get("/:file", async (c) => {
   // The Cache API (a bonus: it does nothing on *.workers.dev) keeps renders by ETag, so a key can never serve stale bytes.
   const cacheKey = new Request(`${url.origin}/__render-cache/${encodeURIComponent(shape)}/${encodeURIComponent(etag)}`);
   const cached = await caches.default.match(cacheKey);
-  if (cached) return respond(await cached.text(), etag, modified);
+  if (cached) return respond(cached.body, etag, modified);
   const { body, complete } = await render();
   if (complete)
     c.executionCtx.waitUntil(caches.default.put(cacheKey, new Response(body, { headers: { "Cache-Control": "public, max-age=300" } })));
@@ -71,11 +71,10 @@ feeds.get("/:file", async (c) => {
           selected.map((e) => e.id),
         ),
       };
-      return { body: renderFeedPage(view), complete: view.items.length === selected.length };
+      return { body: renderFeedPage(view), complete: articlesMatchIndex(selected, view.items) };
     }
 
-    const fragments = await itemFragments(c.env.FEEDS, index, selected, format, base);
-
+    const { fragments, complete } = await itemFragments(c.env.FEEDS, index, selected, format, base);
     const head = feedHead({
       base,
       pathPrefix: "/feeds",
@@ -85,20 +84,24 @@ feeds.get("/:file", async (c) => {
       updated: new Date(modified),
       licenceUrl: publicLicenceUrl(base),
     });
-    return { body: renderDocument(format, head, fragments), complete: fragments.length === selected.length };
+    return { body: renderDocument(format, head, fragments), complete };
   }
 });
 
-/** Fragments of the selected entries, from the published text; rendered afresh only if KV has not caught up. */
+/**
+ * Fragments of the selected entries, from the published text; rendered from the articles only if the
+ * fragment text has not reached this location yet, and then `complete` only if they are the indexed versions.
+ */
 async function itemFragments(kv: KVNamespace, index: FeedIndex, selected: FeedIndex["entries"], format: FeedFormat, base: string) {
-  if (selected.length === 0) return [];
+  if (selected.length === 0) return { fragments: [], complete: true };
   const text = await loadFragments(kv, index.section, format, index.revision);
-  if (text !== null) return selected.map((entry) => rebase(fragmentOf(entry, format, text), index.base, base));
+  if (text !== null)
+    return { fragments: selected.map((entry) => rebase(fragmentOf(entry, format, text), index.base, base)), complete: true };
   const articles = await loadArticles(
     kv,
     selected.map((e) => e.id),
   );
-  return articles.map((article) => publicFragments(article, base)[format]);
+  return { fragments: articles.map((article) => publicFragments(article, base)[format]), complete: articlesMatchIndex(selected, articles) };
 }
 
 /** The headers that depend only on the feed and the base URL, built once per isolate. */

@@ -9,21 +9,14 @@ import { feedLinks, linkHeader, preconditionsOf, syndicationLicense } from "../f
 import { FEED_CONTENT_TYPES, type FeedFormat } from "../feeds/model";
 import { feedUrl } from "../feeds/public-feed";
 import { canonicalQuery, type FeedQuery, parseFeedFile, parseFeedQuery } from "../feeds/query";
-import { loadArticles, loadIndex } from "../feeds/read";
+import { articlesMatchIndex, loadArticles, loadIndex } from "../feeds/read";
 import { lastModified, liftedEmbargoes } from "../feeds/select";
 import { ProblemError } from "../http/problem";
 import { partnerKeyKey } from "../storage/kv-keys";
 import type { PullOutcome, PullRequest } from "./desk";
 import { keyHash, partnerDesk, presentedKey } from "./keys";
 import type { PartnerRecord } from "./model";
-import {
-  articlesMatchIndex,
-  partnerDocument,
-  partnerLicenceTerms,
-  partnerWithdrawals,
-  selectPartnerEntries,
-  withdrawalList,
-} from "./partner-feed";
+import { partnerDocument, partnerLicenceTerms, partnerWithdrawals, selectPartnerEntries, withdrawalList } from "./partner-feed";
 
 /** Never in a shared cache; a private cache revalidates every time, so revocation and expiry apply at once. */
 const PRIVATE = { "Cache-Control": "private, no-cache", Vary: "Authorization" };

@@ -19,17 +19,6 @@ export function selectPartnerEntries(entitlement: Entitlement, index: FeedIndex,
   return selectEntries(index, query, now, entryCovered(entitlement));
 }
 
-/**
- * Did KV's articles catch up with the index? Every selected entry loaded, in the version the index
- * chose it in. If not, the body is right for now but must not be cached under the index's validators.
- */
-export function articlesMatchIndex(selected: readonly IndexEntry[], articles: readonly StoredArticle[]): boolean {
-  return (
-    articles.length === selected.length &&
-    selected.every((entry, i) => articles[i]!.id === entry.id && articles[i]!.version === entry.version)
-  );
-}
-
 /** One item as the partner may have it, or null when the licence does not cover the article (as loaded). */
 export function partnerItem(
   entitlement: Entitlement,
