@@ -11,7 +11,8 @@ for (const file of readdirSync("schemas").filter((f) => f.endsWith(".schema.json
   const banner = `// Generated from schemas/${file} by scripts/gen-types.mjs. Do not edit; run \`npm run types\`.`;
   const ts = await compile(schema, schema.title, {
     bannerComment: banner,
-    maxItems: -1,
+    ignoreMinAndMaxItems: true,
+    unreachableDefinitions: true,
     additionalProperties: false,
     cwd: "schemas",
     style: { useTabs: false, tabWidth: 2, printWidth: 120, semi: true, singleQuote: false },

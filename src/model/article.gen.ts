@@ -6,8 +6,15 @@
 export type HttpUrl = string;
 /**
  * RFC 3339 with an offset.
+ *
+ * This interface was referenced by `Article`'s JSON-Schema
+ * via the `definition` "timestamp".
  */
 export type Timestamp = string;
+/**
+ * This interface was referenced by `Article`'s JSON-Schema
+ * via the `definition` "httpUrl".
+ */
 export type HttpUrl1 = string;
 
 /**
@@ -81,6 +88,10 @@ export interface Source {
    */
   own: boolean;
 }
+/**
+ * This interface was referenced by `Article`'s JSON-Schema
+ * via the `definition` "person".
+ */
 export interface Person {
   name: string;
   role?: "reporter" | "correspondent" | "photographer" | "editor" | "chief_editor";

@@ -4,6 +4,11 @@
  * The licence's slug (not `public-reading`, the public licence).
  */
 export type Slug = string;
+/**
+ * This interface was referenced by `Partner`'s JSON-Schema
+ * via the `definition` "slug".
+ */
+export type Slug1 = string;
 
 /**
  * A licensed aggregator partner as an admin puts it: PUT /v1/partners/{id} (DESIGN.md §3). The TypeScript type src/model/partner.gen.ts is generated from this file.
@@ -19,21 +24,21 @@ export interface Partner {
    * @minItems 1
    * @maxItems 64
    */
-  sections: [string, ...string[]];
+  sections: string[];
   /**
    * When given, an article is covered only if one of its regions lies at or under one of these (an article with no regions is not covered).
    *
    * @minItems 1
    * @maxItems 100
    */
-  regions?: [string, ...string[]];
+  regions?: string[];
   /**
    * When given, an article is covered only if it has one of these topics.
    *
    * @minItems 1
    * @maxItems 100
    */
-  topics?: [string, ...string[]];
+  topics?: string[];
   license: PartnerLicense;
   /**
    * Pulls allowed per minute (feeds and withdrawals together); beyond it, 429 with Retry-After.
@@ -42,6 +47,9 @@ export interface Partner {
 }
 /**
  * The licence the partner's feeds are served under; shown at /licenses/{id}.
+ *
+ * This interface was referenced by `Partner`'s JSON-Schema
+ * via the `definition` "license".
  */
 export interface PartnerLicense {
   id: Slug;
@@ -67,4 +75,46 @@ export interface PartnerLicense {
    * @maxItems 50
    */
   text?: string[];
+}
+/**
+ * The partner as GET /v1/partners/{id} returns it: what was put, defaults filled in, and when its current key was issued. Never a key or its hash.
+ *
+ * This interface was referenced by `Partner`'s JSON-Schema
+ * via the `definition` "record".
+ */
+export interface PartnerRecord {
+  id: Slug1;
+  /**
+   * Who the partner is, for people (admin pages, the licence page).
+   */
+  name: string;
+  /**
+   * Licensed sections: ["*"] for every section, else configured section slugs.
+   *
+   * @minItems 1
+   * @maxItems 64
+   */
+  sections: string[];
+  /**
+   * When given, an article is covered only if one of its regions lies at or under one of these (an article with no regions is not covered).
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  regions?: string[];
+  /**
+   * When given, an article is covered only if it has one of these topics.
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  topics?: string[];
+  license: PartnerLicense;
+  rate_limit_per_minute: number;
+  created_at: string;
+  updated_at: string;
+  /**
+   * When the current key was issued; null before the first.
+   */
+  key_issued_at: string | null;
 }

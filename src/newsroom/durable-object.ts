@@ -71,7 +71,7 @@ export class Newsroom extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS deliveries (webhook_id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL, response TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY, gen INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0);
       CREATE TABLE IF NOT EXISTS fragments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL, rss TEXT NOT NULL, atom TEXT NOT NULL, json TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, written_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL DEFAULT 0, next_embargo_ms INTEGER);
+      CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, written_ms INTEGER NOT NULL, next_embargo_ms INTEGER);
       CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS published_embargoes ON published (next_embargo_ms) WHERE next_embargo_ms IS NOT NULL;
     `);

@@ -1,29 +1,15 @@
 // The one model of a partner and its licence, shared by the admin API, the PartnerDesk and the feeds.
 // `PartnerInput` is what an admin puts (generated from schemas/partner.schema.json); `PartnerRecord`
 // is what we keep and show: the same fields with defaults filled in, never a key or its hash.
-import type { Partner as PartnerInput, PartnerLicense } from "../model/partner.gen";
+import type { Partner as PartnerInput, PartnerLicense, PartnerRecord } from "../model/partner.gen";
 
-export type { PartnerInput, PartnerLicense };
+export type { PartnerInput, PartnerLicense, PartnerRecord };
 
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 60;
 /** Partner ids and licence ids: lowercase slugs (they appear in URLs and in Syndication-License). */
 export const PARTNER_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
 /** `sections: ["*"]` licenses every configured section. */
 export const EVERY_SECTION = "*";
-
-export interface PartnerRecord {
-  id: string;
-  name: string;
-  sections: string[];
-  regions?: string[];
-  topics?: string[];
-  license: PartnerLicense;
-  rate_limit_per_minute: number;
-  created_at: string;
-  updated_at: string;
-  /** When the current key was issued; null before the first. */
-  key_issued_at: string | null;
-}
 
 /** What a licence covers, as the feeds apply it. */
 export type Entitlement = Pick<PartnerRecord, "sections" | "regions" | "topics" | "license">;
