@@ -7,7 +7,7 @@ import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signedHeaders } from "../../scripts/lib/cms-client.mjs";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
-import { FORMATS, feedsAvailable } from "./stress/feeds";
+import { expectFeedsServe, FORMATS } from "./stress/feeds";
 import { adminGet, figures, percentile, pool, type Reply, scaled, send, signedPost, stopAll, stressArticle } from "./stress/lib";
 import { rawRequest } from "./stress/raw-http";
 
@@ -308,7 +308,7 @@ describe("forgery, replay and unauthorised calls", () => {
   });
 
   it("keeps ordinary traffic working (and measures its latency) while an attack runs", async () => {
-    const withFeeds = await feedsAvailable(server);
+    await expectFeedsServe(server);
     const { partner, admin } = await unauthorisedCalls();
     const attacks = [...forgeries(), ...partner, ...admin];
     // A genuine partner keeps pulling its feed while strangers guess keys: it must never be refused.
@@ -345,7 +345,7 @@ describe("forgery, replay and unauthorised calls", () => {
             ["push", () => signedPost(server, stressArticle(`ordinary-${i}`, 1, "shijie", 100 + i))],
             ["admin read", () => adminGet(server, `/v1/articles/ordinary-${i}`)],
           ];
-          if (withFeeds) steps.push(["feed", () => send(`${server.url}/feeds/shijie.${FORMATS[i % 3]}`)]);
+          steps.push(["feed", () => send(`${server.url}/feeds/shijie.${FORMATS[i % 3]}`)]);
           if (partnerKey) {
             const key = partnerKey;
             steps.push([

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { REGIONS, SECTIONS, TOPICS } from "../../scripts/lib/sample-articles.mjs";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
-import { everyFeedPath, FEED_SECTIONS, FORMATS, feedsAvailable, fetchAndValidate } from "./stress/feeds";
+import { everyFeedPath, expectFeedsServe, FEED_SECTIONS, FORMATS, fetchAndValidate } from "./stress/feeds";
 import { adminGet, FULL, figures, pollUntil, pool, rng, scaled, send, signedPost, stopAll } from "./stress/lib";
 
 let server: DevServer;
@@ -100,7 +100,7 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
   let invalidFeeds = 0;
   const problems: string[] = [];
   const statuses: number[] = [];
-  const withFeeds = await feedsAvailable(server);
+  await expectFeedsServe(server);
 
   const started = Date.now();
   for (let b = 0; b < batches.length; b += checkEvery) {
@@ -111,12 +111,10 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
       if (reply.status !== 200) problems.push(`push: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
     }
     // While articles keep arriving: the unfiltered feeds, whatever state publishing is in.
-    if (withFeeds) {
-      const midway = await fetchAndValidate(server, everyFeedPath({ filters: false }));
-      feedsChecked += midway.fetched;
-      invalidFeeds += midway.invalid;
-      problems.push(...midway.problems);
-    }
+    const midway = await fetchAndValidate(server, everyFeedPath({ filters: false }));
+    feedsChecked += midway.fetched;
+    invalidFeeds += midway.invalid;
+    problems.push(...midway.problems);
   }
   const pushMs = Date.now() - started;
   const acknowledged = statuses.filter((s) => s === 200).length * 100;
@@ -136,147 +134,145 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
   let partnerFeeds = 0;
   let partnerItemsChecked = 0;
   let leaked = 0;
-  if (withFeeds) {
-    // Wait until the newest article is published, then check every feed and filter.
-    const newest = `hostile-${String(total - 1).padStart(5, "0")}`;
-    let last = "";
-    const caughtUp = await pollUntil(async () => {
-      const reply = await send(`${server.url}/feeds/all.json?limit=1`);
-      last = `${reply.status} ${JSON.stringify(reply.body).slice(0, 500)}`;
-      return reply.status === 200 && String(reply.body.items?.[0]?.title ?? "").startsWith(newest);
-    }, 60_000);
-    expect(
-      caughtUp,
-      `${newest} never reached /feeds/all.json; last answer ${last}\n${server.output
-        .filter((l) => /error|fail|exception/i.test(l))
-        .slice(-15)
-        .join("\n")}`,
-    ).toBe(true);
-    const all = await fetchAndValidate(server, everyFeedPath());
-    feedsChecked += all.fetched;
-    invalidFeeds += all.invalid;
-    problems.push(...all.problems);
-    for (const section of FEED_SECTIONS) {
-      const json = await send(`${server.url}/feeds/${section}.json?limit=100`);
-      problems.push(...unsafeContent(json.body.items ?? []));
-    }
-
-    // A partner licensed for everything sees headline and full items alike: its feeds must parse too.
-    const admin = { Authorization: `Bearer ${server.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" };
-    const put = await send(`${server.url}/v1/partners/scale`, {
-      method: "PUT",
-      headers: admin,
-      body: JSON.stringify({
-        name: "Scale & <Partner>",
-        sections: ["*"],
-        rate_limit_per_minute: 100_000,
-        license: {
-          id: "scale",
-          url: "https://licences.example/scale",
-          attribution: "來源:國際在線 & <夥伴>",
-          expires_at: "2099-01-01T00:00:00Z",
-        },
-      }),
-    });
-    if (put.status < 300) {
-      const key = (await send(`${server.url}/v1/partners/scale/keys`, { method: "POST", headers: admin })).body.key as string;
-      const paths = everyFeedPath({ filters: FULL }).map((p) => ({
-        ...p,
-        path: `${p.path.replace(/^\/feeds\//, "/partner/feeds/")}&key=${encodeURIComponent(key)}`,
-      }));
-      const partner = await fetchAndValidate(server, paths);
-      partnerFeeds = partner.fetched;
-      feedsChecked += partner.fetched;
-      invalidFeeds += partner.invalid;
-      problems.push(...partner.problems.map((p) => p.replace(key, "<key>")));
-    }
-
-    // Nothing leaked: a partner licensed for one section, one region and two topics sees only
-    // covered items, never a `none` one, never a headline item's body; outside its licence, 403.
-    const narrow = await send(`${server.url}/v1/partners/narrow`, {
-      method: "PUT",
-      headers: admin,
-      body: JSON.stringify({
-        name: "Narrow",
-        sections: ["yaowen", "shijie"],
-        regions: ["gansu/lanzhou"],
-        topics: ["transport", "culture"],
-        rate_limit_per_minute: 100_000,
-        license: { id: "narrow", url: "https://licences.example/narrow", attribution: "來源:國際在線", expires_at: "2099-01-01T00:00:00Z" },
-      }),
-    });
-    if (narrow.status < 300) {
-      const key = (await send(`${server.url}/v1/partners/narrow/keys`, { method: "POST", headers: admin })).body.key as string;
-      const byId = new Map(batches.flat().map((a) => [a.id, a]));
-      const covered = (a: ReturnType<typeof hostileArticle>) =>
-        ["yaowen", "shijie"].includes(a.section!) &&
-        a.regions.some((r) => r === "gansu/lanzhou" || r.startsWith("gansu/lanzhou/")) &&
-        a.topics.some((t) => t === "transport" || t === "culture") &&
-        a.rights.syndication !== "none";
-      for (const path of ["all", "yaowen", "shijie"].flatMap((sec) => [
-        `/partner/feeds/${sec}.json?limit=100`,
-        `/partner/feeds/${sec}.json?limit=100&topic=culture`,
-      ])) {
-        const reply = await send(`${server.url}${path}`, { headers: { Authorization: `Bearer ${key}` } });
-        if (reply.status !== 200) {
-          problems.push(`${path}: HTTP ${reply.status}`);
-          continue;
-        }
-        partnerItemsChecked += reply.body.items.length;
-        for (const item of reply.body.items as any[]) {
-          const article = byId.get(String(item.id).split(":").at(-1)!);
-          if (!article || !covered(article)) {
-            leaked++;
-            problems.push(`${path}: leaked ${item.id}`);
-          } else if (article.rights.syndication === "headline" && item.content_html !== undefined) {
-            leaked++;
-            problems.push(`${path}: body of headline-only ${item.id}`);
-          }
-        }
-      }
-      for (const path of [
-        "/partner/feeds/wenlv.json",
-        "/partner/feeds/yaowen.json?region=gansu/dunhuang",
-        "/partner/feeds/yaowen.atom?topic=economy",
-      ]) {
-        const reply = await send(`${server.url}${path}`, { headers: { Authorization: `Bearer ${key}` } });
-        if (reply.status !== 403) {
-          leaked++;
-          problems.push(`${path}: expected 403 outside the licence, got ${reply.status}`);
-        }
-      }
-    }
-
-    // An expired licence: no feed at all, but the withdrawal list stays open so content can come down.
-    const expired = await send(`${server.url}/v1/partners/expired`, {
-      method: "PUT",
-      headers: admin,
-      body: JSON.stringify({
-        name: "Expired",
-        sections: ["*"],
-        license: {
-          id: "expired",
-          url: "https://licences.example/expired",
-          attribution: "來源:國際在線",
-          expires_at: "2020-01-01T00:00:00Z",
-        },
-      }),
-    });
-    if (expired.status < 300) {
-      const key = (await send(`${server.url}/v1/partners/expired/keys`, { method: "POST", headers: admin })).body.key as string;
-      for (const format of FORMATS) {
-        const reply = await send(`${server.url}/partner/feeds/all.${format}`, { headers: { Authorization: `Bearer ${key}` } });
-        if (reply.status !== 403) {
-          leaked++;
-          problems.push(`expired licence: /partner/feeds/all.${format} answered ${reply.status}`);
-        }
-      }
-      const list = await send(`${server.url}/partner/withdrawals?since=2020-01-01T00:00:00Z`, {
-        headers: { Authorization: `Bearer ${key}` },
-      });
-      if (list.status !== 200) problems.push(`expired licence: withdrawals answered ${list.status}`);
-    } else problems.push(`expired partner: PUT answered ${expired.status}`);
+  // Wait until the newest article is published, then check every feed and filter.
+  const newest = `hostile-${String(total - 1).padStart(5, "0")}`;
+  let last = "";
+  const caughtUp = await pollUntil(async () => {
+    const reply = await send(`${server.url}/feeds/all.json?limit=1`);
+    last = `${reply.status} ${JSON.stringify(reply.body).slice(0, 500)}`;
+    return reply.status === 200 && String(reply.body.items?.[0]?.title ?? "").startsWith(newest);
+  }, 60_000);
+  expect(
+    caughtUp,
+    `${newest} never reached /feeds/all.json; last answer ${last}\n${server.output
+      .filter((l) => /error|fail|exception/i.test(l))
+      .slice(-15)
+      .join("\n")}`,
+  ).toBe(true);
+  const all = await fetchAndValidate(server, everyFeedPath());
+  feedsChecked += all.fetched;
+  invalidFeeds += all.invalid;
+  problems.push(...all.problems);
+  for (const section of FEED_SECTIONS) {
+    const json = await send(`${server.url}/feeds/${section}.json?limit=100`);
+    problems.push(...unsafeContent(json.body.items ?? []));
   }
+
+  // A partner licensed for everything sees headline and full items alike: its feeds must parse too.
+  const admin = { Authorization: `Bearer ${server.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" };
+  const put = await send(`${server.url}/v1/partners/scale`, {
+    method: "PUT",
+    headers: admin,
+    body: JSON.stringify({
+      name: "Scale & <Partner>",
+      sections: ["*"],
+      rate_limit_per_minute: 100_000,
+      license: {
+        id: "scale",
+        url: "https://licences.example/scale",
+        attribution: "來源:國際在線 & <夥伴>",
+        expires_at: "2099-01-01T00:00:00Z",
+      },
+    }),
+  });
+  if (put.status < 300) {
+    const key = (await send(`${server.url}/v1/partners/scale/keys`, { method: "POST", headers: admin })).body.key as string;
+    const paths = everyFeedPath({ filters: FULL }).map((p) => ({
+      ...p,
+      path: `${p.path.replace(/^\/feeds\//, "/partner/feeds/")}&key=${encodeURIComponent(key)}`,
+    }));
+    const partner = await fetchAndValidate(server, paths);
+    partnerFeeds = partner.fetched;
+    feedsChecked += partner.fetched;
+    invalidFeeds += partner.invalid;
+    problems.push(...partner.problems.map((p) => p.replace(key, "<key>")));
+  }
+
+  // Nothing leaked: a partner licensed for one section, one region and two topics sees only
+  // covered items, never a `none` one, never a headline item's body; outside its licence, 403.
+  const narrow = await send(`${server.url}/v1/partners/narrow`, {
+    method: "PUT",
+    headers: admin,
+    body: JSON.stringify({
+      name: "Narrow",
+      sections: ["yaowen", "shijie"],
+      regions: ["gansu/lanzhou"],
+      topics: ["transport", "culture"],
+      rate_limit_per_minute: 100_000,
+      license: { id: "narrow", url: "https://licences.example/narrow", attribution: "來源:國際在線", expires_at: "2099-01-01T00:00:00Z" },
+    }),
+  });
+  if (narrow.status < 300) {
+    const key = (await send(`${server.url}/v1/partners/narrow/keys`, { method: "POST", headers: admin })).body.key as string;
+    const byId = new Map(batches.flat().map((a) => [a.id, a]));
+    const covered = (a: ReturnType<typeof hostileArticle>) =>
+      ["yaowen", "shijie"].includes(a.section!) &&
+      a.regions.some((r) => r === "gansu/lanzhou" || r.startsWith("gansu/lanzhou/")) &&
+      a.topics.some((t) => t === "transport" || t === "culture") &&
+      a.rights.syndication !== "none";
+    for (const path of ["all", "yaowen", "shijie"].flatMap((sec) => [
+      `/partner/feeds/${sec}.json?limit=100`,
+      `/partner/feeds/${sec}.json?limit=100&topic=culture`,
+    ])) {
+      const reply = await send(`${server.url}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+      if (reply.status !== 200) {
+        problems.push(`${path}: HTTP ${reply.status}`);
+        continue;
+      }
+      partnerItemsChecked += reply.body.items.length;
+      for (const item of reply.body.items as any[]) {
+        const article = byId.get(String(item.id).split(":").at(-1)!);
+        if (!article || !covered(article)) {
+          leaked++;
+          problems.push(`${path}: leaked ${item.id}`);
+        } else if (article.rights.syndication === "headline" && item.content_html !== undefined) {
+          leaked++;
+          problems.push(`${path}: body of headline-only ${item.id}`);
+        }
+      }
+    }
+    for (const path of [
+      "/partner/feeds/wenlv.json",
+      "/partner/feeds/yaowen.json?region=gansu/dunhuang",
+      "/partner/feeds/yaowen.atom?topic=economy",
+    ]) {
+      const reply = await send(`${server.url}${path}`, { headers: { Authorization: `Bearer ${key}` } });
+      if (reply.status !== 403) {
+        leaked++;
+        problems.push(`${path}: expected 403 outside the licence, got ${reply.status}`);
+      }
+    }
+  }
+
+  // An expired licence: no feed at all, but the withdrawal list stays open so content can come down.
+  const expired = await send(`${server.url}/v1/partners/expired`, {
+    method: "PUT",
+    headers: admin,
+    body: JSON.stringify({
+      name: "Expired",
+      sections: ["*"],
+      license: {
+        id: "expired",
+        url: "https://licences.example/expired",
+        attribution: "來源:國際在線",
+        expires_at: "2020-01-01T00:00:00Z",
+      },
+    }),
+  });
+  if (expired.status < 300) {
+    const key = (await send(`${server.url}/v1/partners/expired/keys`, { method: "POST", headers: admin })).body.key as string;
+    for (const format of FORMATS) {
+      const reply = await send(`${server.url}/partner/feeds/all.${format}`, { headers: { Authorization: `Bearer ${key}` } });
+      if (reply.status !== 403) {
+        leaked++;
+        problems.push(`expired licence: /partner/feeds/all.${format} answered ${reply.status}`);
+      }
+    }
+    const list = await send(`${server.url}/partner/withdrawals?since=2020-01-01T00:00:00Z`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    if (list.status !== 200) problems.push(`expired licence: withdrawals answered ${list.status}`);
+  } else problems.push(`expired partner: PUT answered ${expired.status}`);
 
   figures("feeds-at-scale", {
     pushes: total,
@@ -286,7 +282,7 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
     lost: acknowledged - present,
     "5xx": statuses.filter((s) => s >= 500).length,
     feeds_checked: feedsChecked,
-    public_feed_variants: withFeeds ? FEED_SECTIONS.length * FORMATS.length * 6 : 0,
+    public_feed_variants: FEED_SECTIONS.length * FORMATS.length * 6,
     partner_feeds: partnerFeeds,
     partner_items_checked: partnerItemsChecked,
     leaked,
@@ -297,5 +293,5 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
   expect(acknowledged).toBe(total);
   expect(invalidFeeds).toBe(0);
   expect(leaked).toBe(0);
-  if (withFeeds) expect(partnerItemsChecked).toBeGreaterThan(0);
+  expect(partnerItemsChecked).toBeGreaterThan(0);
 });

@@ -5,7 +5,7 @@
 import { DisplayString, parseDictionary } from "structured-headers";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
-import { FORMATS, feedsAvailable } from "./stress/feeds";
+import { expectFeedsServe, FORMATS } from "./stress/feeds";
 import { figures, pollUntil, send, signedPost, stopAll, stressArticle } from "./stress/lib";
 import { type RawResponse, rawRequest } from "./stress/raw-http";
 import { type FetchedFeed, validateFeeds } from "./stress/validate";
@@ -114,7 +114,7 @@ describe("header safety", () => {
   });
 
   it("keeps hostile article rights text out of public feed headers and the feeds valid", async () => {
-    if (!(await feedsAvailable(server))) return;
+    await expectFeedsServe(server);
     const shown = await pollUntil(async () => {
       const reply = await send(`${server.url}/feeds/all.json?limit=100`);
       return (
@@ -194,7 +194,7 @@ describe("header safety", () => {
   });
 
   it("keeps headers whole whatever Host a request names", async () => {
-    if (!(await feedsAvailable(server))) return;
+    await expectFeedsServe(server);
     const hosts: (string | null)[] = [
       'evil.example">; rel="stylesheet',
       "evil.example, <https://evil.example/>",

@@ -9,9 +9,10 @@ import { type FetchedFeed, validateFeeds } from "./validate";
 export const FORMATS = ["rss", "atom", "json"] as const;
 export const FEED_SECTIONS = [...SECTIONS, "all"];
 
-export async function feedsAvailable(server: DevServer): Promise<boolean> {
+/** The public feeds answer: a test that checks feeds fails here, rather than skipping its checks, when they don't. */
+export async function expectFeedsServe(server: DevServer): Promise<void> {
   const reply = await send(`${server.url}/feeds/all.json`);
-  return reply.status === 200;
+  if (reply.status !== 200) throw new Error(`GET /feeds/all.json answered ${reply.status}`);
 }
 
 /** Every public feed path: each section and `all`, each format, unfiltered and with region/topic filters. */
