@@ -48,7 +48,7 @@ const PLACES = ["蘭州", "天水", "敦煌", "嘉峪關", "張掖", "城關區"
 const SUBJECTS = ["民生答卷", "文旅融合", "交通大會戰", "冬季供暖", "就業創業", "生態保護", "鄉村振興", "絲路文化"];
 
 export function seedArticle() {
-  const path = fileURLToPath(new URL("../../../shared/fixtures/seed-article.json", import.meta.url));
+  const path = fileURLToPath(new URL("../../fixtures/seed-article.json", import.meta.url));
   return JSON.parse(readFileSync(path, "utf8"));
 }
 

@@ -2,7 +2,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import seed from "../../../shared/fixtures/seed-article.json";
+import seed from "../../fixtures/seed-article.json";
 import { TEST_SECRETS } from "./secrets";
 
 export const SEED = seed;
