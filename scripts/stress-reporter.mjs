@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 
 const MARK = "[stress-figures] ";
-/** Figures summed across parts for the headline table (README "Reliability"). */
+/** Figures summed across parts for the headline table (docs/reliability.md). */
 const TOTALS = ["pushes", "acknowledged", "present", "lost", "5xx", "fuzz_cases", "invalid_feeds", "feeds_checked", "leaked"];
 
 export default class StressReporter {

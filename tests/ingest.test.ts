@@ -109,7 +109,7 @@ describe("POST /v1/articles", () => {
     expect((await problem(sectionOnly)).errors).toEqual([{ pointer: "/section", detail: expect.stringContaining("sports") }]);
   });
 
-  it("requires the fields DESIGN §1 requires", async () => {
+  it("requires the fields the article schema requires", async () => {
     const res = await push({ id: "x", version: 1 });
     const pointers = (await problem(res)).errors!.map((e) => e.pointer);
     expect(pointers).toEqual(expect.arrayContaining(["/section", "/title", "/body_html", "/url", "/published_at", "/source"]));

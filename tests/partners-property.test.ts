@@ -1,7 +1,7 @@
 // Property: random partners (sections, regions, topics, expiry) × random articles (own or reprinted,
 // rights, embargo, withdrawn) → no partner ever receives an item, or a body, it is not licensed for,
 // it receives every item it is licensed for, and each carries that partner's attribution. The oracle
-// below is written from DESIGN.md §3, independently of src/partners.
+// below is written from the contract in docs/partners.md, independently of src/partners.
 import fc from "fast-check";
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it } from "vitest";

@@ -54,7 +54,7 @@ const jsonIds = async (res: Response) => {
   return ((await res.json()) as any).items.map((i: any) => i.id.replace(/^tag:[^:]+:article:/, "")) as string[];
 };
 
-/** structured-headers parses a Date only as the last member; the header keeps DESIGN's order. */
+/** structured-headers parses a Date only as the last member; the header keeps the documented order. */
 function parseLicenceHeader(header: string) {
   const members = header.split(/,\s*/);
   const expires = members.filter((m) => m.startsWith("expires="));

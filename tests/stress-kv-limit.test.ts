@@ -1,4 +1,4 @@
-// KV's write limit (PLATFORM.md: one write per second per key; production answers 429 beyond it,
+// KV's write limit (one write per second per key; production answers 429 beyond it,
 // miniflare does not enforce it). A KV stand-in that refuses a second write to a key within a
 // second is installed into the Newsroom, which then takes more than one update a second to one
 // section: the last published snapshot must reflect the last update, and refused writes retried.

@@ -1,9 +1,9 @@
-// The printed table (also pasted into README.md's Benchmark section) and the issue's targets.
+// The printed table (also pasted into docs/benchmark.md) and the issue's targets.
 const kb = (n) => (n === null || n === undefined ? "–" : `${(n / 1024).toFixed(1)} KB`);
 const num = (n) => (n === null || n === undefined ? "–" : n.toLocaleString("en-US"));
 const ms = (n) => (n === null || n === undefined ? "–" : `${n}`);
 const short = (n) => (n % 1000 === 0 ? `${n / 1000}k` : num(n));
-/** A Markdown table with padded columns, as Biome formats Markdown (so the README copy stays formatted). */
+/** A Markdown table with padded columns, as Biome formats Markdown (so the docs/benchmark.md copy stays formatted). */
 function table(head, rows) {
   const cells = [head, ...rows].map((r) => r.map(String));
   const width = head.map((_, i) => Math.max(3, ...cells.map((r) => [...r[i]].length)));

@@ -1,5 +1,5 @@
 // The publication in one place: its sections, language, licences and public URL.
-// Everything user-visible that names the portal comes from here (DESIGN.md §5).
+// Everything user-visible that names the portal comes from here (docs/publication.md).
 
 export const PUBLICATION = {
   title: "甘肅國際在線",

@@ -1,4 +1,4 @@
-// The browser view of a feed (DESIGN §4): a person who opens /feeds/yaowen.rss in a browser gets a
+// The browser view of a feed (docs/discovery.md): a person who opens /feeds/yaowen.rss in a browser gets a
 // readable page with the same items and the URL to paste into a reader, instead of a download.
 // Feed readers never see it: `prefersHtml` is true only when Accept ranks text/html above every feed type.
 import type { Section } from "../config/publication";

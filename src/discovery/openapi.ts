@@ -1,4 +1,4 @@
-// GET /openapi.json: OpenAPI 3.1 of the whole HTTP API (DESIGN §1–4). Request bodies come from the JSON
+// GET /openapi.json: OpenAPI 3.1 of the whole HTTP API (docs/). Request bodies come from the JSON
 // Schemas in schemas/ by import — the same files ingest validates against — so the two cannot drift;
 // tests/openapi.test.ts checks every path here against the routes the app registers.
 import articleSchema from "../../schemas/article.schema.json";

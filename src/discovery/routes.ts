@@ -1,4 +1,4 @@
-// Discovery routes (DESIGN §4): the directory at /, the OPML, licence pages and the OpenAPI document.
+// Discovery routes (docs/discovery.md): the directory at /, the OPML, licence pages and the OpenAPI document.
 // Mounted at the root by src/index.ts. The browser view of a feed lives with the feed route (feed-page.ts).
 import { Hono } from "hono";
 import { PUBLIC_LICENCE, publicBaseUrl } from "../config/publication";

@@ -76,7 +76,7 @@ export interface LicenceTerms {
 /**
  * The Syndication-License header, an RFC 9651 dictionary serialised by `structured-headers`:
  * non-ASCII text only as a Display String (%"…"), so no raw non-ASCII byte ever reaches a header.
- * Members in DESIGN.md §3's order.
+ * Members in the order docs/partners.md gives.
  */
 export function syndicationLicense(terms: LicenceTerms): string {
   const dictionary: DictionaryObject = { scope: new Token(terms.scope) };

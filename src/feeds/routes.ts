@@ -1,4 +1,4 @@
-// Public feeds (DESIGN.md §2): GET /feeds/{section}.{rss|atom|json}?region=&topic=&limit=.
+// Public feeds (docs/feeds.md): GET /feeds/{section}.{rss|atom|json}?region=&topic=&limit=.
 // The unfiltered feed is one KV read of a pre-rendered body; a filtered one is one read of the
 // section index, selection in memory, one read of the fragments and a concatenation. ETags are
 // known before anything is rendered, so a 304 reads only the index.

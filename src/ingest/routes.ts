@@ -1,4 +1,4 @@
-// The CMS's side of the service (DESIGN.md §1): signed pushes and withdrawals, and a read-back
+// The CMS's side of the service (docs/ingest.md): signed pushes and withdrawals, and a read-back
 // of what we hold. Every refusal is problem+json naming the field; nothing half-written.
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";

@@ -1,4 +1,4 @@
-// Standard Webhooks verification of CMS deliveries (DESIGN.md §1), with the `standardwebhooks` library:
+// Standard Webhooks verification of CMS deliveries (docs/ingest.md), with the `standardwebhooks` library:
 // HMAC-SHA256 over "{id}.{timestamp}.{body}", constant-time comparison, ±5 minute timestamp tolerance.
 import { Webhook } from "standardwebhooks";
 import { ProblemError } from "../http/problem";

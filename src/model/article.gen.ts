@@ -18,7 +18,7 @@ export type Timestamp = string;
 export type HttpUrl1 = string;
 
 /**
- * One article as the newsroom CMS pushes it (DESIGN.md §1). The TypeScript type src/model/article.gen.ts is generated from this file.
+ * One article as the newsroom CMS pushes it (docs/ingest.md). The TypeScript type src/model/article.gen.ts is generated from this file.
  */
 export interface Article {
   /**

@@ -22,7 +22,7 @@ export interface StoredArticle extends ArticleInput {
   rights: { syndication: Syndication; attribution: string; copyright: string };
 }
 
-/** Fills the defaults DESIGN.md §1 names; input must already be schema-valid. */
+/** Fills the defaults docs/ingest.md names; input must already be schema-valid. */
 export function withDefaults(input: ArticleInput): StoredArticle {
   const own = input.source.own;
   return {

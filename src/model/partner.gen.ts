@@ -11,7 +11,7 @@ export type Slug = string;
 export type Slug1 = string;
 
 /**
- * A licensed aggregator partner as an admin puts it: PUT /v1/partners/{id} (DESIGN.md §3). The TypeScript type src/model/partner.gen.ts is generated from this file.
+ * A licensed aggregator partner as an admin puts it: PUT /v1/partners/{id} (docs/partners.md). The TypeScript type src/model/partner.gen.ts is generated from this file.
  */
 export interface Partner {
   /**

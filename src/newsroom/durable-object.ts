@@ -1,4 +1,4 @@
-// The Newsroom: the single writer and source of truth (DESIGN.md §6). It orders versions, stores
+// The Newsroom: the single writer and source of truth (docs/architecture.md). It orders versions, stores
 // each article whole or not at all in SQLite, and publishes bounded per-section snapshots to KV.
 //
 // KV allows about one write per second per key and is not transactional, so the Newsroom never

@@ -1,4 +1,4 @@
-// Partner administration (DESIGN.md §3), bearer ADMIN_TOKEN: create or replace a partner and its
+// Partner administration (docs/partners.md), bearer ADMIN_TOKEN: create or replace a partner and its
 // licence, read it back, issue its key, read its usage. Mounted at /v1/partners. The token is checked
 // before anything else, so nobody without it learns whether a partner exists.
 import { Hono } from "hono";

@@ -1,4 +1,4 @@
-// Partner feeds (DESIGN.md §3), mounted at /partner: GET /partner/feeds/{section}.{fmt} with the
+// Partner feeds (docs/partners.md), mounted at /partner: GET /partner/feeds/{section}.{fmt} with the
 // public filters, and GET /partner/withdrawals?since=. A pull is a KV read of the key's digest and of
 // the section index (in parallel), one PartnerDesk RPC (key, rate limit, licence, validators, count),
 // then the covered articles from KV, rendered for this partner. The key never leaves the request:

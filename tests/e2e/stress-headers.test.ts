@@ -85,7 +85,7 @@ function splitOutsideQuotes(text: string, separator: string): string[] {
 
 /**
  * Parses Syndication-License. structured-headers' parser only reads a Date as the last member
- * (PLATFORM.md), so `expires=@…` is moved to the end first; the header itself is left as served.
+ * (measured), so `expires=@…` is moved to the end first; the header itself is left as served.
  */
 function parseLicence(header: string): Map<string, unknown> {
   const members = splitOutsideQuotes(header, ",").map((m) => m.trim());

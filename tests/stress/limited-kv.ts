@@ -1,4 +1,4 @@
-// A KV stand-in with production's write limit (PLATFORM.md: one write per second per key; production
+// A KV stand-in with production's write limit (one write per second per key; production
 // answers 429 beyond it, miniflare does not enforce it), for the stress tests in the workers project.
 
 /** KV as production limits it: a write (put or delete) to a key less than `windowMs` after the last one throws. */

@@ -1,5 +1,5 @@
 // What every feed renderer takes: the feed's head, each item's rights, and the article model.
-// Renderers are pure: data in, string out, no I/O (STYLE.md).
+// Renderers are pure: data in, string out, no I/O.
 import { PUBLICATION, TOPIC_LABELS } from "../../config/publication";
 import type { StoredArticle, Syndication } from "../../model/article";
 
