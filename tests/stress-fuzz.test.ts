@@ -346,7 +346,7 @@ async function publishEverything(): Promise<void> {
     await runDurableObjectAlarm(stub());
     const dirty = await runInDurableObject(
       stub(),
-      (_i, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM dirty").one().n as number,
+      (_i, state) => state.storage.sql.exec("SELECT COUNT(*) AS n FROM kv_outbox").one().n as number,
     );
     if (dirty === 0) return;
     await new Promise((r) => setTimeout(r, 300));

@@ -34,7 +34,7 @@ const partner = (attribution: string) =>
 describe("KV's write limit on the partner admin API", () => {
   // Found by this suite and fixed: PUT used to write licence:{id} to KV from the request, so a second
   // edit within a second met KV's limit and answered 500 with the licence page stale. The PartnerDesk
-  // now publishes the record from its alarm (src/storage/kv-outbox.ts), here through the limited KV.
+  // now publishes the record from its alarm (src/storage/kv-publisher.ts), here through the limited KV.
   it("answers two edits of one partner within a second without a 5xx, and the licence page catches up", async () => {
     const kv = new LimitedKv(env.FEEDS);
     const desk = env.PARTNER_DESK.get(env.PARTNER_DESK.idFromName("quick"));

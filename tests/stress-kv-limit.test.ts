@@ -24,7 +24,7 @@ async function install(kv: LimitedKv): Promise<void> {
 
 async function dirtyKeys(): Promise<{ key: string; attempts: number }[]> {
   return runInDurableObject(stub(), (_instance, state) =>
-    state.storage.sql.exec<{ key: string; attempts: number }>("SELECT key, attempts FROM dirty").toArray(),
+    state.storage.sql.exec<{ key: string; attempts: number }>("SELECT key, attempts FROM kv_outbox").toArray(),
   );
 }
 

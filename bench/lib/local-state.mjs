@@ -58,7 +58,7 @@ export function newsroomState(stateDir) {
   try {
     return {
       articles: db.prepare("SELECT COUNT(*) AS n FROM articles").get().n,
-      dirty: db.prepare("SELECT COUNT(*) AS n FROM dirty").get().n,
+      dirty: db.prepare("SELECT COUNT(*) AS n FROM kv_outbox").get().n,
     };
   } finally {
     db.close();

@@ -2,7 +2,7 @@
 // item fragments of each format, published by the Newsroom (see src/feeds/publish.ts).
 // Filtering reads only the index; a 304 reads nothing else.
 import type { Syndication } from "../model/article";
-import type { Withdrawal } from "../newsroom/snapshot";
+import type { Withdrawal } from "./snapshot";
 
 export interface IndexEntry {
   id: string;

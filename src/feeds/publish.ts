@@ -3,14 +3,15 @@
 // never on a reader's request, so a request is a KV read plus selection and concatenation.
 import { findSection } from "../config/publication";
 import type { StoredArticle } from "../model/article";
-import type { KvWrite, SectionSnapshot } from "../newsroom/snapshot";
 import { feedKey, fragmentsKey, snapshotKey } from "../storage/kv-keys";
+import type { KvWrite } from "../storage/kv-publisher";
 import { type FeedIndex, fragmentOf, type IndexEntry, type PrerenderedMeta } from "./feed-index";
 import { FEED_FORMATS, type FeedFormat } from "./model";
 import { feedHead, publicLicenceUrl } from "./public-feed";
 import { UNFILTERED_QUERY } from "./query";
 import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, nextEmbargo, selectEntries } from "./select";
+import type { SectionSnapshot } from "./snapshot";
 
 /** Bump when rendered items change shape, so the Newsroom re-renders its cached fragments. */
 export const RENDERER_VERSION = "1";

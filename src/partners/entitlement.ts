@@ -5,8 +5,8 @@ import type { IndexEntry } from "../feeds/feed-index";
 import type { FeedQuery } from "../feeds/query";
 import type { ItemRights, ItemVariant } from "../feeds/render";
 import { regionCovers } from "../feeds/select";
+import type { Withdrawal } from "../feeds/snapshot";
 import type { StoredArticle, Syndication } from "../model/article";
-import type { Withdrawal } from "../newsroom/snapshot";
 import { type Entitlement, EVERY_SECTION, licenceExpired } from "./model";
 
 /** What a licence decision looks at in an article, an index entry or a withdrawal. */

@@ -9,8 +9,8 @@ import { feedHead } from "../feeds/public-feed";
 import type { FeedQuery } from "../feeds/query";
 import { itemId, renderDocument, renderItem, type Tombstone } from "../feeds/render";
 import { matchesQuery, selectEntries } from "../feeds/select";
+import { WITHDRAWAL_NOTICE_MS, type Withdrawal } from "../feeds/snapshot";
 import type { StoredArticle } from "../model/article";
-import { WITHDRAWAL_NOTICE_MS, type Withdrawal } from "../newsroom/snapshot";
 import { articleCovered, entryCovered, itemVariant, partnerRights, withdrawalCovered } from "./entitlement";
 import type { Entitlement, PartnerRecord } from "./model";
 

@@ -57,7 +57,7 @@ export async function publish(): Promise<void> {
     await runDurableObjectAlarm(stub);
     const pending = await runInDurableObject(
       stub,
-      (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dirty").one().n,
+      (_instance, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM kv_outbox").one().n,
     );
     if (pending === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 200));

@@ -1,4 +1,4 @@
-// What the Newsroom publishes to KV for each section: the read path's only view of the archive.
+// A section as the Newsroom hands it to publishing (src/feeds/publish.ts turns it into KV writes).
 // A snapshot is bounded (SNAPSHOT_WINDOW items, SNAPSHOT_MAX_BYTES), whatever the archive's size,
 // so a feed request costs the same with a thousand stored articles or a hundred thousand.
 import type { StoredArticle } from "../model/article";
@@ -41,13 +41,4 @@ export interface SectionSnapshot {
 /** Is an article visible to readers at `now`? Published and past any embargo. */
 export function isVisible(article: Pick<StoredArticle, "status" | "embargo_until">, now: number): boolean {
   return article.status === "published" && (article.embargo_until === undefined || Date.parse(article.embargo_until) <= now);
-}
-
-/** One KV put the Newsroom makes when it publishes. */
-export interface KvWrite {
-  key: string;
-  /** null deletes the key. */
-  value: string | null;
-  metadata?: Record<string, unknown>;
-  expirationTtl?: number;
 }

@@ -1,0 +1,128 @@
+// Publishing: what each dirty key stands for in KV, built from the archive when the key is due.
+// Accepting an article only marks keys dirty (in its transaction); the shared KV publisher
+// (src/storage/kv-publisher.ts) paces, writes and retries them. To publish something new, add a kind
+// of dirty key to `outputs` below and mark it dirty where it changes.
+import { ALL_SECTIONS, SECTIONS } from "../config/publication";
+import { PLACEHOLDER_BASE } from "../feeds/public-feed";
+import { RENDERER_VERSION, sectionOutputs } from "../feeds/publish";
+import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
+import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
+import { articleRow, lastChange, newestPublished, recentWithdrawals } from "./archive";
+import { cachedFragments } from "./fragment-cache";
+
+/** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`. */
+type DirtyKind = "section" | "article";
+
+export class Publishing {
+  private readonly sql: SqlStorage;
+  private readonly publisher: KvPublisher;
+
+  /** What each kind of dirty key publishes, built synchronously from SQLite when the key is due. */
+  private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
+    // The section's index, its fragment texts and its pre-rendered unfiltered feeds.
+    section: (section, now) => this.section(section, now),
+    // The stored article for single-article reads; deleted once it is not published.
+    article: (id) => {
+      const row = articleRow(this.sql, id);
+      return [{ key: articleKey(id), value: row?.status === "published" ? row.doc : null }];
+    },
+  };
+
+  constructor(
+    storage: DurableObjectStorage,
+    /** The object's env, read when used (tests swap its KV binding). */
+    private readonly env: () => Env,
+  ) {
+    this.sql = storage.sql;
+    this.publisher = new KvPublisher(storage, () => this.env().FEEDS, {
+      build: (key, now) => this.build(key, now),
+      // Sections are what readers see, and building one is the slow part: first, one per run.
+      heavy: (key) => key.startsWith("section:"),
+    });
+  }
+
+  markDirty(kind: DirtyKind, name: string): void {
+    this.publisher.markDirty(`${kind}:${name}`);
+  }
+
+  /** An article changed in `section`: that section's outputs, `all`'s and the article's own. */
+  articleChanged(section: string, id: string): void {
+    this.markDirty("section", section);
+    this.markDirty("section", ALL_SECTIONS);
+    this.markDirty("article", id);
+  }
+
+  /** After a deploy that changes what is published (keys or rendering), publish every section anew. */
+  async republishIfFormatChanged(): Promise<void> {
+    const format = `${PUBLISHED_FORMAT}|${RENDERER_VERSION}|${this.base()}`;
+    const current = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'published_format'").toArray()[0]?.value;
+    if (current === format) return;
+    for (const section of [...SECTIONS.map((s) => s.slug), ALL_SECTIONS]) this.markDirty("section", section);
+    this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('published_format', ?)", format);
+    await this.schedule();
+  }
+
+  /** Publishes what is due (embargoes that lifted included). */
+  async run(now: number): Promise<void> {
+    this.liftEmbargoes(now);
+    await this.publisher.publishDue();
+  }
+
+  /** Arms the alarm for the next due key or embargo. */
+  async schedule(): Promise<void> {
+    const embargo = this.sql
+      .exec<{ at: number | null }>("SELECT MIN(next_embargo_ms) AS at FROM published WHERE next_embargo_ms IS NOT NULL")
+      .one().at;
+    await this.publisher.schedule(embargo);
+  }
+
+  private build(key: string, now: number): KvWrite[] {
+    const colon = key.indexOf(":");
+    const output = this.outputs[key.slice(0, colon) as DirtyKind];
+    if (!output) throw new Error(`unknown dirty key ${key}`);
+    return output(key.slice(colon + 1), now);
+  }
+
+  /** An embargo that has passed changes what its sections show: republish them. */
+  private liftEmbargoes(now: number): void {
+    const lifted = this.sql
+      .exec<{ key: string }>("SELECT key FROM published WHERE next_embargo_ms IS NOT NULL AND next_embargo_ms <= ?", now)
+      .toArray();
+    for (const { key } of lifted) {
+      this.publisher.markDirty(key);
+      this.sql.exec("UPDATE published SET next_embargo_ms = NULL WHERE key = ?", key);
+    }
+  }
+
+  /** A section's snapshot from the archive, under a new revision, turned into its KV writes. */
+  private section(section: string, now: number): KvWrite[] {
+    const items = newestPublished(this.sql, section);
+    const nextEmbargo = items
+      .map((i) => (i.article.embargo_until ? Date.parse(i.article.embargo_until) : Number.NaN))
+      .filter((t) => t > now)
+      .reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
+    const revision = this.sql
+      .exec<{ revision: number }>(
+        `INSERT INTO published (key, revision, next_embargo_ms) VALUES (?, 1, ?)
+           ON CONFLICT (key) DO UPDATE SET revision = revision + 1, next_embargo_ms = excluded.next_embargo_ms RETURNING revision`,
+        `section:${section}`,
+        Number.isFinite(nextEmbargo) ? nextEmbargo : null,
+      )
+      .one().revision;
+    const snapshot = {
+      section,
+      revision,
+      generated_ms: now,
+      changed_ms: lastChange(this.sql, section),
+      items,
+      withdrawals: recentWithdrawals(this.sql, section, now),
+    };
+    const base = this.base();
+    return sectionOutputs(snapshot, (article) => cachedFragments(this.sql, article, base), base, now);
+  }
+
+  /** Base URL for our own links in published bodies: PUBLIC_BASE_URL, or a placeholder readers swap. */
+  private base(): string {
+    return this.env().PUBLIC_BASE_URL?.trim().replace(/\/+$/, "") || PLACEHOLDER_BASE;
+  }
+}

@@ -1,0 +1,40 @@
+// The Newsroom's SQLite schema as ordered migration steps (applied by src/storage/migrations.ts).
+// To change a table, append a step; never edit one that has shipped. docs/storage-schema.md says what
+// each table holds.
+import { KV_PUBLISHER_TABLES } from "../storage/kv-publisher";
+
+export const NEWSROOM_MIGRATIONS: readonly string[] = [
+  // 1. The schema as it stood before migrations were numbered; IF NOT EXISTS, so databases created then pass through.
+  `CREATE TABLE IF NOT EXISTS articles (
+     id TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     status TEXT NOT NULL,
+     section TEXT NOT NULL,
+     published_ms INTEGER NOT NULL,
+     embargo_ms INTEGER,
+     changed_ms INTEGER NOT NULL,
+     withdrawn_ms INTEGER,
+     announced INTEGER NOT NULL DEFAULT 0,
+     doc TEXT NOT NULL
+   );
+   CREATE INDEX IF NOT EXISTS articles_by_section ON articles (section, status, published_ms DESC);
+   CREATE INDEX IF NOT EXISTS articles_by_time ON articles (status, published_ms DESC);
+   CREATE INDEX IF NOT EXISTS articles_withdrawn ON articles (withdrawn_ms) WHERE withdrawn_ms IS NOT NULL;
+   CREATE INDEX IF NOT EXISTS articles_changed ON articles (changed_ms);
+   CREATE INDEX IF NOT EXISTS articles_section_changed ON articles (section, changed_ms);
+   CREATE TABLE IF NOT EXISTS deliveries (webhook_id TEXT PRIMARY KEY, received_ms INTEGER NOT NULL, response TEXT NOT NULL);
+   CREATE TABLE IF NOT EXISTS dirty (key TEXT PRIMARY KEY, gen INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0);
+   CREATE TABLE IF NOT EXISTS fragments (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL, rss TEXT NOT NULL, atom TEXT NOT NULL, json TEXT NOT NULL);
+   CREATE TABLE IF NOT EXISTS published (key TEXT PRIMARY KEY, revision INTEGER NOT NULL, written_ms INTEGER NOT NULL, next_embargo_ms INTEGER);
+   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE INDEX IF NOT EXISTS published_embargoes ON published (next_embargo_ms) WHERE next_embargo_ms IS NOT NULL;`,
+
+  // 2. Publishing goes through the shared KV publisher: dirty keys move to its outbox and their last
+  //    write times to its spacing table; `published` keeps only sections' revisions and next embargoes.
+  `${KV_PUBLISHER_TABLES}
+   INSERT INTO kv_outbox (key, writes, gen, attempts, not_before_ms) SELECT key, NULL, gen, attempts, not_before_ms FROM dirty;
+   INSERT INTO kv_written (key, written_ms) SELECT key, written_ms FROM published WHERE written_ms > 0;
+   DROP TABLE dirty;
+   DELETE FROM published WHERE key NOT LIKE 'section:%';
+   ALTER TABLE published DROP COLUMN written_ms;`,
+];

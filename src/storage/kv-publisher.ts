@@ -1,0 +1,186 @@
+// The one way a Durable Object publishes to KV. KV allows one write per second to a key, may refuse
+// or fail a write, and is not transactional; so an object records what must be published in its own
+// SQLite, in the same transaction as the change it reflects, and its alarm delivers it: at most once
+// a second per entry, the latest state only, retried with backoff until KV takes it.
+//
+// An entry is either a queued write (its value decided now: a licence record) or a dirty key whose
+// writes the owner builds from its SQLite when the entry is due (a section's feeds, built from the
+// archive as it is then). Both share the pacing, backoff and generation guard below.
+
+/** One KV write a publisher makes. */
+export interface KvWrite {
+  key: string;
+  /** null deletes the key. */
+  value: string | null;
+  metadata?: Record<string, unknown>;
+  expirationTtl?: number;
+}
+
+/** KV allows one write per second to a key. */
+export const KV_KEY_INTERVAL_MS = 1000;
+const MAX_RETRY_DELAY_MS = 60_000;
+/** Workers allow 1,000 KV operations per invocation; a publish run stays well under it. */
+const KV_OPERATIONS_PER_RUN = 500;
+
+/**
+ * The publisher's tables, for an owner's migration step. Frozen as written: a later change to them is
+ * a new step in each owner's list.
+ * - `kv_outbox`: what is waiting, per entry `key`: `writes` (JSON KvWrite[]) for a queued write, or
+ *   NULL for a dirty key the owner builds when due; `gen` grows with every change, so a run clears
+ *   only the state it published; `attempts` and `not_before_ms` are the backoff after a failure.
+ * - `kv_written`: when each entry was last written (its 1 write/s spacing); pruned after a minute.
+ */
+export const KV_PUBLISHER_TABLES = `
+  CREATE TABLE kv_outbox (key TEXT PRIMARY KEY, writes TEXT, gen INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE kv_written (key TEXT PRIMARY KEY, written_ms INTEGER NOT NULL);
+`;
+
+export interface KvPublisherOptions {
+  /**
+   * Builds a dirty key's writes when it is due, synchronously from the owner's SQLite. It runs in a
+   * transaction of its own: if it throws, its SQL is rolled back and the key retried with backoff,
+   * while other keys publish.
+   */
+  build?: (key: string, now: number) => KvWrite[];
+  /** Keys whose build is heavy synchronous work: published first, at most one per run, so other calls interleave. */
+  heavy?: (key: string) => boolean;
+}
+
+interface Entry {
+  key: string;
+  writes: string | null;
+  gen: number;
+  attempts: number;
+  [column: string]: SqlStorageValue;
+}
+
+export class KvPublisher {
+  private readonly sql: SqlStorage;
+  /** True while a run awaits KV: one run at a time (a test may run an alarm beside the scheduled one). */
+  private running = false;
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly kv: () => KVNamespace,
+    private readonly options: KvPublisherOptions = {},
+  ) {
+    this.sql = storage.sql;
+  }
+
+  /** Queues `write` under its own key, replacing anything queued there. Synchronous: call it inside the change's transaction. */
+  enqueue(write: KvWrite): void {
+    this.upsert(write.key, JSON.stringify([write]));
+  }
+
+  /** Marks `key` dirty: `build` makes its writes when it is due. Synchronous: call it inside the change's transaction. */
+  markDirty(key: string): void {
+    this.upsert(key, null);
+  }
+
+  private upsert(key: string, writes: string | null): void {
+    this.sql.exec(
+      `INSERT INTO kv_outbox (key, writes, gen) VALUES (?, ?, 1)
+       ON CONFLICT (key) DO UPDATE SET writes = excluded.writes, gen = kv_outbox.gen + 1, attempts = 0, not_before_ms = 0`,
+      key,
+      writes,
+    );
+  }
+
+  /** When the next entry is due (ms), or null when nothing waits. */
+  nextDue(): number | null {
+    return this.sql
+      .exec<{ at: number | null }>(
+        `SELECT MIN(MAX(o.not_before_ms, COALESCE(w.written_ms, 0) + ?)) AS at FROM kv_outbox o LEFT JOIN kv_written w ON w.key = o.key`,
+        KV_KEY_INTERVAL_MS,
+      )
+      .one().at;
+  }
+
+  /** Arms the alarm for the next due entry, or for `also` (ms) when that is sooner. */
+  async schedule(also: number | null = null): Promise<void> {
+    const due = this.nextDue();
+    const next = due === null ? also : also === null ? due : Math.min(due, also);
+    if (next === null) return;
+    const current = await this.storage.getAlarm();
+    if (current === null || next < current) await this.storage.setAlarm(Math.max(next, Date.now()));
+  }
+
+  /** Publishes every entry that is due. Entries that fail (to build or to write) back off; the rest are unaffected. */
+  async publishDue(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    try {
+      await this.run(Date.now());
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async run(now: number): Promise<void> {
+    const heavy = this.options.heavy ?? (() => false);
+    const due = this.sql
+      .exec<Entry>(
+        `SELECT o.key, o.writes, o.gen, o.attempts FROM kv_outbox o LEFT JOIN kv_written w ON w.key = o.key
+         WHERE o.not_before_ms <= ? AND COALESCE(w.written_ms, 0) + ? <= ? ORDER BY o.key`,
+        now,
+        KV_KEY_INTERVAL_MS,
+        now,
+      )
+      .toArray()
+      .sort((a, b) => Number(heavy(b.key)) - Number(heavy(a.key)));
+
+    // Build every batch synchronously first (no other call interleaves here), within the per-invocation
+    // KV operation budget; what does not fit waits for the next run, moments later.
+    const batches: { entry: Entry; writes: KvWrite[] }[] = [];
+    let operations = 0;
+    let heavyBuilt = 0;
+    for (const entry of due) {
+      if (operations >= KV_OPERATIONS_PER_RUN) break;
+      if (heavy(entry.key) && heavyBuilt++ > 0) continue;
+      const writes = this.writesOf(entry, now);
+      if (!writes) continue;
+      operations += writes.length;
+      batches.push({ entry, writes });
+    }
+
+    const kv = this.kv();
+    const settled = await Promise.allSettled(batches.map((b) => Promise.all(b.writes.map((w) => put(kv, w)))));
+    const written = Date.now();
+    settled.forEach((outcome, i) => {
+      const { entry } = batches[i]!;
+      // Some of a failed batch's writes may have landed: space the next attempt from this one either way.
+      this.sql.exec("INSERT OR REPLACE INTO kv_written (key, written_ms) VALUES (?, ?)", entry.key, written);
+      // Only clear the entry if nothing changed it while we were writing.
+      if (outcome.status === "fulfilled") this.sql.exec("DELETE FROM kv_outbox WHERE key = ? AND gen = ?", entry.key, entry.gen);
+      else this.backOff(entry, written, "write", outcome.reason);
+    });
+    this.sql.exec("DELETE FROM kv_written WHERE written_ms < ?", written - 60_000);
+  }
+
+  /** The entry's writes: queued, or built now; null when the build failed (the entry then backs off). */
+  private writesOf(entry: Entry, now: number): KvWrite[] | null {
+    if (entry.writes !== null) return JSON.parse(entry.writes) as KvWrite[];
+    const build = this.options.build;
+    try {
+      if (!build) throw new Error("this publisher builds no dirty keys");
+      return this.storage.transactionSync(() => build(entry.key, now));
+    } catch (error) {
+      this.backOff(entry, now, "build", error);
+      return null;
+    }
+  }
+
+  private backOff(entry: Entry, at: number, what: string, reason: unknown): void {
+    const delay = Math.min(MAX_RETRY_DELAY_MS, KV_KEY_INTERVAL_MS * 2 ** entry.attempts);
+    console.error(`publish ${entry.key}: ${what} failed (attempt ${entry.attempts + 1}), retrying in ${delay} ms:`, String(reason));
+    this.sql.exec("UPDATE kv_outbox SET attempts = attempts + 1, not_before_ms = ? WHERE key = ?", at + delay, entry.key);
+  }
+}
+
+function put(kv: KVNamespace, w: KvWrite): Promise<void> {
+  if (w.value === null) return kv.delete(w.key);
+  return kv.put(w.key, w.value, {
+    ...(w.metadata ? { metadata: w.metadata } : {}),
+    ...(w.expirationTtl ? { expirationTtl: w.expirationTtl } : {}),
+  });
+}
