@@ -1,5 +1,5 @@
-// The Newsroom: the single writer and source of truth (docs/architecture.md). It orders versions, stores each article whole
-// or not at all in SQLite, and publishes bounded per-section outputs to KV.
+// The Newsroom: the single writer and source of truth (docs/architecture.md). It orders versions,
+// stores each article whole or not at all in SQLite, and publishes bounded per-section outputs to KV.
 //
 // KV allows about one write per second per key and is not transactional, so the Newsroom never
 // writes KV while it accepts an article: it marks keys dirty in SQLite (in the same transaction

@@ -8,39 +8,15 @@ import { DurableObject } from "cloudflare:workers";
 import { feedEtag, isNotModified, type Preconditions } from "../feeds/http";
 import type { FeedQuery } from "../feeds/query";
 import { licenceKey } from "../storage/kv-keys";
-import { KV_PUBLISHER_TABLES, KvPublisher } from "../storage/kv-publisher";
+import { KvPublisher } from "../storage/kv-publisher";
 import { migrate } from "../storage/migrations";
+import { DESK_MIGRATIONS } from "./desk-schema";
 import { feedAccess } from "./entitlement";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, licenceRecord, type PartnerInput, type PartnerRecord } from "./model";
 
 /** Usage is kept this long (UTC days). */
 const USAGE_RETENTION_DAYS = 400;
 const MINUTE_MS = 60_000;
-
-/** The desk's SQLite schema as ordered steps (src/storage/migrations.ts): append a step, never edit one. */
-const DESK_MIGRATIONS: readonly string[] = [
-  // 1. The schema as it stood before migrations were numbered (the KV outbox's tables included).
-  `CREATE TABLE IF NOT EXISTS partner (
-     only INTEGER PRIMARY KEY CHECK (only = 1),
-     doc TEXT NOT NULL,
-     revision INTEGER NOT NULL,
-     key_hash TEXT
-   );
-   CREATE TABLE IF NOT EXISTS usage (day TEXT NOT NULL, feed TEXT NOT NULL, status INTEGER NOT NULL, count INTEGER NOT NULL,
-     PRIMARY KEY (day, feed, status));
-   CREATE TABLE IF NOT EXISTS rate (window INTEGER PRIMARY KEY, count INTEGER NOT NULL);
-   CREATE TABLE IF NOT EXISTS kv_outbox (key TEXT PRIMARY KEY, value TEXT, gen INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, not_before_ms INTEGER NOT NULL DEFAULT 0);
-   CREATE TABLE IF NOT EXISTS kv_written (key TEXT PRIMARY KEY, written_ms INTEGER NOT NULL);`,
-  // 2. The shared KV publisher's tables: each queued value becomes a one-write list; spacing kept.
-  `ALTER TABLE kv_outbox RENAME TO kv_outbox_v1;
-   ALTER TABLE kv_written RENAME TO kv_written_v1;
-   ${KV_PUBLISHER_TABLES}
-   INSERT INTO kv_outbox (key, writes, gen, attempts, not_before_ms)
-     SELECT key, json_array(json_object('key', key, 'value', value)), gen, attempts, not_before_ms FROM kv_outbox_v1;
-   INSERT INTO kv_written (key, written_ms) SELECT key, written_ms FROM kv_written_v1;
-   DROP TABLE kv_outbox_v1;
-   DROP TABLE kv_written_v1;`,
-];
 
 export interface PullRequest {
   /** SHA-256 of the key the partner sent, hex. */
