@@ -31,8 +31,11 @@ async function inspector(port) {
 const label = (n) =>
   `${n.callFrame.functionName || "(anonymous)"}${n.callFrame.url ? ` ${n.callFrame.url.split("/").at(-1)}:${n.callFrame.lineNumber + 1}` : ""}`;
 
-/** Loads `origin` + `path` for `duration` s under the profiler; busy µs per request and the top functions (inclusive). */
-export async function profileRequests(inspectorPort, run, { duration = 5, top = 8 } = {}) {
+/**
+ * Loads `origin` + `path` for `duration` s under the profiler; busy µs per request and the top functions
+ * (inclusive). `watch` (a RegExp on function names) also lists every sampled function it matches, however small.
+ */
+export async function profileRequests(inspectorPort, run, { duration = 5, top = 8, watch } = {}) {
   const devtools = await inspector(inspectorPort);
   try {
     await devtools.send("Profiler.enable");
@@ -72,6 +75,13 @@ export async function profileRequests(inspectorPort, run, { duration = 5, top = 
         .sort((a, b) => b[1] - a[1])
         .slice(0, top)
         .map(([fn, us]) => ({ fn, us_per_request: perRequest(us) })),
+      ...(watch
+        ? {
+            watched: [...inclusive]
+              .filter(([fn]) => watch.test(fn.split(" ")[0]))
+              .map(([fn, us]) => ({ fn, us_per_request: Math.round((us / load.requests) * 100) / 100 })),
+          }
+        : {}),
     };
   } finally {
     devtools.close();

@@ -157,7 +157,7 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
 
   // Kill notices: a partner licensed for everything hears of every withdrawal of a visible article
   // (those withdrawn by DELETE outside an embargo, at least), and never of an article still published.
-  let withdrawalsListed: number | null = null;
+  let withdrawalsListed = 0;
   const withdrawalProblems: string[] = [];
   const admin = { Authorization: `Bearer ${server.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" };
   const watcher = await send(`${server.url}/v1/partners/storm-watch`, {
@@ -175,7 +175,8 @@ it("a storm of concurrent pushes ends in the highest version of every article, w
       },
     }),
   });
-  if (watcher.status < 300) {
+  expect(watcher.status, `PUT /v1/partners/storm-watch: ${JSON.stringify(watcher.body)}`).toBe(201);
+  {
     const key = (await send(`${server.url}/v1/partners/storm-watch/keys`, { method: "POST", headers: admin })).body.key as string;
     const mustList = articles.filter((a) => a.kind === "withdrawn-by-delete" && !a.embargoed && deleted.has(a.id)).map((a) => a.id);
     let listed = new Set<string>();
