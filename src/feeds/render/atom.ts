@@ -56,7 +56,7 @@ function atomEntry(article: StoredArticle, options: ItemOptions): AtomEntry {
           },
         }
       : {}),
-  } as AtomEntry;
+  } satisfies AtomEntry;
 }
 
 function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
@@ -95,4 +95,4 @@ function escapeXml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-const PLACEHOLDER_ENTRY = { id: "x", title: { value: "x" }, updated: new Date(0) } as AtomEntry;
+const PLACEHOLDER_ENTRY = { id: "x", title: { value: "x" }, updated: new Date(0) } satisfies AtomEntry;

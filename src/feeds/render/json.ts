@@ -4,7 +4,14 @@ import { generateJsonFeed } from "feedsmith";
 import type { StoredArticle } from "../../model/article";
 import { type FeedHead, type ItemOptions, itemId, leadImage, PLACEHOLDER_HEAD, reprintSource } from "./shared";
 
-type JsonItem = NonNullable<Parameters<typeof generateJsonFeed>[0]["items"]>[number];
+type JsonFeedInput = Parameters<typeof generateJsonFeed>[0];
+type JsonItem = NonNullable<JsonFeedInput["items"]>[number];
+
+/**
+ * An item carrying our extension. feedsmith writes `_` keys as given, but its types do not declare
+ * them, so the literal is checked against feedsmith's type plus ours.
+ */
+type SyndicatedItem = JsonItem & { _syndication: SyndicationExtension };
 
 /** Our JSON Feed extension (jsonfeed.org/version/1.1 §Extensions: keys starting with "_"). */
 export interface SyndicationExtension {
@@ -16,7 +23,7 @@ export interface SyndicationExtension {
   source?: { name: string; url?: string; own: boolean };
 }
 
-function jsonItem(article: StoredArticle, options: ItemOptions): JsonItem {
+function jsonItem(article: StoredArticle, options: ItemOptions): SyndicatedItem {
   const full = options.variant === "full";
   const source = reprintSource(article);
   const image = leadImage(article);
@@ -41,11 +48,11 @@ function jsonItem(article: StoredArticle, options: ItemOptions): JsonItem {
     ...(article.topics.length ? { tags: article.topics } : {}),
     language: article.language,
     _syndication: syndication,
-  } as unknown as JsonItem; // feedsmith writes `_` extensions but its type does not declare them
+  } satisfies SyndicatedItem;
 }
 
 function jsonDocument(head: FeedHead, items: JsonItem[]): object {
-  return generateJsonFeed({
+  const feed = {
     title: head.title,
     home_page_url: head.homeUrl,
     feed_url: head.selfUrl,
@@ -54,7 +61,8 @@ function jsonDocument(head: FeedHead, items: JsonItem[]): object {
     authors: [{ name: head.title, url: head.homeUrl }],
     items,
     _syndication: { license: head.licenceUrl, copyright: head.copyright },
-  } as unknown as Parameters<typeof generateJsonFeed>[0]) as object;
+  } satisfies JsonFeedInput & { _syndication: { license: string; copyright: string } };
+  return generateJsonFeed(feed) as object;
 }
 
 export function renderJsonItem(article: StoredArticle, options: ItemOptions): string {

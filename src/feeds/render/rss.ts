@@ -53,7 +53,7 @@ function rssItem(article: StoredArticle, options: ItemOptions): RssItem {
           },
         }
       : {}),
-  } as RssItem;
+  } satisfies RssItem;
 }
 
 function rssDocument(head: FeedHead, items: RssItem[]): string {
@@ -98,4 +98,4 @@ const NAMESPACE_CARRIER = {
   dc: { creators: ["x"], rights: ["x"] },
   content: { encoded: "x" },
   media: { contents: [{ url: "https://x.invalid/", medium: "image" }] },
-} as RssItem;
+} satisfies RssItem;
