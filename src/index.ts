@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { discovery } from "./discovery/routes";
 import { feeds } from "./feeds/routes";
+import { publicCors, securityHeaders } from "./http/headers";
 import { ProblemError, problemResponse } from "./http/problem";
 import { ingest } from "./ingest/routes";
 import { newsroom } from "./newsroom/stub";
@@ -11,6 +12,9 @@ import { partnerAdmin } from "./partners/admin-routes";
 import { partnerFeeds } from "./partners/feed-routes";
 
 export const app = new Hono<{ Bindings: Env }>();
+
+app.use("*", securityHeaders);
+for (const path of ["/feeds/*", "/feeds.opml", "/openapi.json"]) app.use(path, publicCors);
 
 app.route("/v1/articles", ingest);
 app.route("/feeds", feeds);

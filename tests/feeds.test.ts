@@ -183,11 +183,38 @@ describe("HTTP", () => {
     expect(new Set(tags).size).toBe(4);
   });
 
+  it("answers a browser's CORS preflight from any origin, conditional headers allowed", async () => {
+    const res = await request("/feeds/yaowen.json", {
+      method: "OPTIONS",
+      headers: {
+        Origin: "https://reader.example",
+        "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match",
+      },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(res.headers.get("Access-Control-Allow-Methods")).toBe("GET,HEAD");
+    expect(res.headers.get("Access-Control-Allow-Headers")).toBe("if-none-match");
+    expect(Number(res.headers.get("Access-Control-Max-Age"))).toBeGreaterThan(0);
+  });
+
+  it("sends the security headers on feeds and on refusals alike, and no CORS on admin routes", async () => {
+    for (const res of [await get("/feeds/yaowen.rss"), await get("/feeds/nowhere.rss"), await get("/v1/partners/acme")]) {
+      expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      expect(res.headers.get("X-Frame-Options")).toBe("SAMEORIGIN");
+      expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+    }
+    expect((await get("/v1/partners/acme")).headers.get("Access-Control-Allow-Origin")).toBeNull();
+  });
+
   it("states caching, links and the licence in headers a program can parse", async () => {
     const res = await get("/feeds/wenlv.json?topic=culture,tourism");
     expect(res.headers.get("Cache-Control")).toMatch(/max-age=(\d+)/);
     expect(Number(/max-age=(\d+)/.exec(res.headers.get("Cache-Control")!)![1])).toBeLessThanOrEqual(300);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(res.headers.get("Access-Control-Expose-Headers")?.split(",")).toEqual(["ETag", "Last-Modified", "Link", "Syndication-License"]);
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
     expect(res.headers.get("Vary")).toContain("Accept");
     const link = res.headers.get("Link")!;
     expect(link).toContain('<http://feeds.test/feeds/wenlv.json?topic=culture,tourism>; rel="self"');

@@ -79,11 +79,12 @@ export const TOPIC_LABELS: Readonly<Record<string, string>> = {
 
 export const DEFAULT_FEED_LIMIT = 20;
 export const MAX_FEED_LIMIT = 100;
-/** Feed responses may be cached this long by browsers and shared caches. */
-export const FEED_MAX_AGE_SECONDS = 300;
+/** PUBLIC_BASE_URL as our links print it (trimmed, no trailing slash), or null when it is not set. */
+export function configuredBaseUrl(env: { PUBLIC_BASE_URL?: string }): string | null {
+  return env.PUBLIC_BASE_URL?.trim().replace(/\/+$/, "") || null;
+}
 
 /** The base URL for links we print: PUBLIC_BASE_URL when set, else the request's origin. */
 export function publicBaseUrl(env: { PUBLIC_BASE_URL?: string }, requestUrl: string): string {
-  const configured = env.PUBLIC_BASE_URL?.trim();
-  return (configured || new URL(requestUrl).origin).replace(/\/+$/, "");
+  return configuredBaseUrl(env) ?? new URL(requestUrl).origin;
 }

@@ -7,7 +7,6 @@ import { Html, html } from "./html";
 export const HTML_PAGE_HEADERS: Record<string, string> = {
   "Content-Type": "text/html; charset=utf-8",
   "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
-  "X-Content-Type-Options": "nosniff",
 };
 
 const CSS = `

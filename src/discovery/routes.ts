@@ -1,6 +1,7 @@
 // Discovery routes (docs/discovery.md): the directory at /, the OPML, licence pages and the OpenAPI document.
 // Mounted at the root by src/index.ts. The browser view of a feed lives with the feed route (feed-page.ts).
 import { Hono } from "hono";
+import { CACHE_CONTROL, KV_MUTABLE_CACHE_TTL } from "../config/cache";
 import { PUBLIC_LICENCE, publicBaseUrl } from "../config/publication";
 import { ProblemError } from "../http/problem";
 import { licenceKey } from "../storage/kv-keys";
@@ -11,7 +12,7 @@ import { openApiDocument } from "./openapi";
 import { OPML_CONTENT_TYPE, renderOpml } from "./opml";
 
 /** The pages change only with a deploy (or, for partner licences, an admin edit): a few minutes is fine. */
-const CACHE = "public, max-age=300";
+const CACHE = CACHE_CONTROL.page;
 const LICENCE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const discovery = new Hono<{ Bindings: Env }>();
@@ -33,13 +34,11 @@ discovery.get("/licenses/:id", async (c) => {
   const base = publicBaseUrl(c.env, c.req.url);
   let licence: LicenceView | null = id === PUBLIC_LICENCE.id ? PUBLIC_LICENCE : null;
   if (!licence && LICENCE_ID.test(id)) {
-    licence = licenceViewFromRecord(id, await c.env.FEEDS.get(licenceKey(id), { type: "json", cacheTtl: 60 }));
+    licence = licenceViewFromRecord(id, await c.env.FEEDS.get(licenceKey(id), { type: "json", cacheTtl: KV_MUTABLE_CACHE_TTL }));
   }
   if (!licence) throw new ProblemError(404, `There is no licence "${id}".`);
   return c.body(renderLicencePage(licence, base), 200, { ...HTML_PAGE_HEADERS, "Cache-Control": CACHE });
 });
 
-discovery.get("/openapi.json", (c) =>
-  // Readable from any origin, so integrators can load it into Swagger UI or an API client straight from here.
-  c.json(openApiDocument(publicBaseUrl(c.env, c.req.url)), 200, { "Cache-Control": CACHE, "Access-Control-Allow-Origin": "*" }),
-);
+// Readable from any origin (CORS in src/index.ts), so integrators can load it into Swagger UI or an API client straight from here.
+discovery.get("/openapi.json", (c) => c.json(openApiDocument(publicBaseUrl(c.env, c.req.url)), 200, { "Cache-Control": CACHE }));

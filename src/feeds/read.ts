@@ -1,13 +1,9 @@
 // The read path's KV access, shared by public and partner feeds. Reads never call the Newsroom.
+import { KV_IMMUTABLE_CACHE_TTL as IMMUTABLE_CACHE_TTL, KV_MUTABLE_CACHE_TTL as MUTABLE_CACHE_TTL } from "../config/cache";
 import type { StoredArticle } from "../model/article";
 import { articleKey, feedKey, fragmentsKey, snapshotKey } from "../storage/kv-keys";
 import type { FeedIndex, IndexEntry, PrerenderedMeta } from "./feed-index";
 import type { FeedFormat } from "./model";
-
-/** KV's minimum edge cache; snapshots change at most once a second and feeds say max-age=60 anyway. */
-const MUTABLE_CACHE_TTL = 30;
-/** Fragment texts are immutable per revision. */
-const IMMUTABLE_CACHE_TTL = 3600;
 
 export function emptyIndex(section: string): FeedIndex {
   return { section, revision: 0, generated_ms: 0, changed_ms: 0, entries: [], withdrawals: [], base: "" };

@@ -3,7 +3,8 @@
 // section index, selection in memory, one read of the fragments and a concatenation. ETags are
 // known before anything is rendered, so a 304 reads only the index.
 import { Hono } from "hono";
-import { FEED_MAX_AGE_SECONDS, publicBaseUrl, type Section } from "../config/publication";
+import { CACHE_CONTROL } from "../config/cache";
+import { publicBaseUrl, type Section } from "../config/publication";
 import { type FeedPageView, prefersHtml, renderFeedPage } from "../discovery/feed-page";
 import { HTML_PAGE_HEADERS } from "../discovery/layout";
 import { type FeedIndex, fragmentOf } from "./feed-index";
@@ -16,9 +17,6 @@ import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, selectEntries } from "./select";
 
 export const feeds = new Hono<{ Bindings: Env }>();
-
-/** Public feeds may be cached anywhere for a minute; embargoes lift on time within that. */
-const PUBLIC_CACHE_CONTROL = `public, max-age=${Math.min(60, FEED_MAX_AGE_SECONDS)}`;
 
 feeds.get("/:file", async (c) => {
   const { section, format } = parseFeedFile(c.req.param("file"));
@@ -53,7 +51,7 @@ feeds.get("/:file", async (c) => {
   if (cached) return respond(cached.body, etag, modified);
   const { body, complete } = await render();
   if (complete)
-    c.executionCtx.waitUntil(caches.default.put(cacheKey, new Response(body, { headers: { "Cache-Control": "public, max-age=300" } })));
+    c.executionCtx.waitUntil(caches.default.put(cacheKey, new Response(body, { headers: { "Cache-Control": CACHE_CONTROL.render } })));
   return respond(body, etag, modified);
 
   async function render(): Promise<{ body: string; complete: boolean }> {
@@ -112,13 +110,10 @@ function feedFixedHeaders(base: string, section: Section, format: FeedFormat, qu
   let headers = fixedHeaders.get(key);
   if (!headers) {
     headers = {
-      "Cache-Control": PUBLIC_CACHE_CONTROL,
+      "Cache-Control": CACHE_CONTROL.publicFeed,
       Vary: "Accept",
       Link: linkHeader(feedLinks((f) => feedUrl(base, "/feeds", section, f, query), format, publicLicenceUrl(base))),
       "Syndication-License": syndicationLicense(publicLicenceTerms(base)),
-      "Access-Control-Allow-Origin": "*",
-      "Access-Control-Expose-Headers": "ETag, Last-Modified, Link, Syndication-License",
-      "X-Content-Type-Options": "nosniff",
     };
     // Bounded: filters are validated, but keep the memo small whatever the traffic.
     if (fixedHeaders.size > 1000) fixedHeaders.clear();

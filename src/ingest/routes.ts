@@ -1,8 +1,8 @@
 // The CMS's side of the service (docs/ingest.md): signed pushes and withdrawals, and a read-back
 // of what we hold. Every refusal is problem+json naming the field; nothing half-written.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { requireAdmin } from "../http/admin-auth";
+import { limitBody, parseJson, readUtf8, requireJsonMediaType } from "../http/json-body";
 import { type FieldError, ProblemError } from "../http/problem";
 import { type ArticleInput, type IngestWarning, type StoredArticle, withDefaults } from "../model/article";
 import { newsroom } from "../newsroom/stub";
@@ -17,18 +17,10 @@ const ARTICLE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export const ingest = new Hono<{ Bindings: Env }>();
 
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ProblemError(413, "The body is larger than 1 MiB; send fewer articles per batch.");
-  },
-});
+const limit = limitBody(MAX_BODY_BYTES, "The body is larger than 1 MiB; send fewer articles per batch.");
 
-ingest.post("/", limitBody, async (c) => {
-  const contentType = c.req.header("Content-Type") ?? "";
-  if (!/^application\/([a-z0-9.+-]*\+)?json\s*(;|$)/i.test(contentType)) {
-    throw new ProblemError(415, "Send the articles as `Content-Type: application/json`.");
-  }
+ingest.post("/", limit, async (c) => {
+  requireJsonMediaType(c.req.raw, "the articles");
   const body = await readUtf8(c.req.raw);
   const delivery = verifyDelivery(c.env.CMS_WEBHOOK_SECRET, body, c.req.raw.headers);
   const parsed = parseJson(delivery.body);
@@ -47,7 +39,7 @@ ingest.post("/", limitBody, async (c) => {
   return c.json(await newsroom(c.env).ingest(delivery.id, articles, warnings));
 });
 
-ingest.delete("/:id", limitBody, async (c) => {
+ingest.delete("/:id", limit, async (c) => {
   const body = await readUtf8(c.req.raw);
   const delivery = verifyDelivery(c.env.CMS_WEBHOOK_SECRET, body, c.req.raw.headers);
   if (delivery.body !== "") throw new ProblemError(400, "A withdrawal is signed over an empty body.");
@@ -63,24 +55,6 @@ ingest.get("/:id", requireAdmin, async (c) => {
   if (!article) throw new ProblemError(404, `No article "${id}" was ever stored.`);
   return c.json(article);
 });
-
-async function readUtf8(request: Request): Promise<string> {
-  const bytes = await request.arrayBuffer();
-  try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    throw new ProblemError(400, "The body is not valid UTF-8.");
-  }
-}
-
-function parseJson(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch (error) {
-    const detail = error instanceof SyntaxError ? error.message : "nesting too deep";
-    throw new ProblemError(400, `The body is not valid JSON: ${detail}`, { errors: [{ pointer: "", detail }] });
-  }
-}
 
 /**
  * Validates, normalises and sanitises every article of a delivery. A batch is all-or-nothing:

@@ -2,8 +2,9 @@
 // licence, read it back, issue its key, read its usage. Mounted at /v1/partners. The token is checked
 // before anything else, so nobody without it learns whether a partner exists.
 import { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
+import { CACHE_CONTROL } from "../config/cache";
 import { requireAdmin } from "../http/admin-auth";
+import { limitBody, readJsonBody } from "../http/json-body";
 import { ProblemError } from "../http/problem";
 import { licenceKey, partnerKeyKey } from "../storage/kv-keys";
 import { keyHash, newPartnerKey, partnerDesk } from "./keys";
@@ -11,31 +12,16 @@ import { PARTNER_ID } from "./model";
 import { validatePartner } from "./validate";
 
 /** Admin answers are about one partner at one moment: never cache them. */
-const NO_STORE = { "Cache-Control": "no-store" };
+const NO_STORE = { "Cache-Control": CACHE_CONTROL.noStore };
 const MAX_BODY_BYTES = 64 * 1024;
 
 export const partnerAdmin = new Hono<{ Bindings: Env }>();
 
 partnerAdmin.use("*", requireAdmin);
 
-const limitBody = bodyLimit({
-  maxSize: MAX_BODY_BYTES,
-  onError: () => {
-    throw new ProblemError(413, "A partner is at most 64 KiB of JSON.");
-  },
-});
-
-partnerAdmin.put("/:id", limitBody, async (c) => {
+partnerAdmin.put("/:id", limitBody(MAX_BODY_BYTES, "A partner is at most 64 KiB of JSON."), async (c) => {
   const id = partnerId(c.req.param("id"));
-  const type = c.req.header("Content-Type") ?? "";
-  if (!/^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type)) throw new ProblemError(415, "Send the partner as application/json.");
-  const text = await c.req.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new ProblemError(400, "The body is not valid JSON.");
-  }
+  const body = await readJsonBody(c.req.raw, "the partner");
   const result = validatePartner(body);
   if (!result.ok) throw new ProblemError(422, "The partner does not match schemas/partner.schema.json.", { errors: result.errors });
 

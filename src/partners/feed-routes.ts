@@ -4,6 +4,7 @@
 // then the covered articles from KV, rendered for this partner. The key never leaves the request:
 // links, bodies and errors name only the canonical feed URL, and errors are logged by path alone.
 import { Hono } from "hono";
+import { CACHE_CONTROL } from "../config/cache";
 import { ALL_SECTIONS, publicBaseUrl, type Section } from "../config/publication";
 import { feedLinks, linkHeader, preconditionsOf, syndicationLicense } from "../feeds/http";
 import { FEED_CONTENT_TYPES, type FeedFormat } from "../feeds/model";
@@ -18,8 +19,7 @@ import { keyHash, partnerDesk, presentedKey } from "./keys";
 import type { PartnerRecord } from "./model";
 import { partnerDocument, partnerLicenceTerms, partnerWithdrawals, selectPartnerEntries, withdrawalList } from "./partner-feed";
 
-/** Never in a shared cache; a private cache revalidates every time, so revocation and expiry apply at once. */
-const PRIVATE = { "Cache-Control": "private, no-cache", Vary: "Authorization" };
+const PRIVATE = { "Cache-Control": CACHE_CONTROL.partner, Vary: "Authorization" };
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export const partnerFeeds = new Hono<{ Bindings: Env }>();
@@ -62,7 +62,7 @@ partnerFeeds.get("/feeds/:file", async (c) => {
     // KV has not caught up with the index everywhere yet: serve what is there, but hand out no validator for it.
     headers.delete("ETag");
     headers.delete("Last-Modified");
-    headers.set("Cache-Control", "private, no-store");
+    headers.set("Cache-Control", CACHE_CONTROL.partnerNoStore);
   }
   const withdrawals = partnerWithdrawals(partner, index.withdrawals, section.slug, query, now);
   headers.set("Content-Type", FEED_CONTENT_TYPES[format]);
@@ -141,6 +141,5 @@ function feedHeaders(partner: PartnerRecord, base: string, section: Section, for
     ...PRIVATE,
     Link: linkHeader(feedLinks((f) => feedUrl(base, "/partner/feeds", section, f, query), format, partner.license.url)),
     "Syndication-License": syndicationLicense(partnerLicenceTerms(partner)),
-    "X-Content-Type-Options": "nosniff",
   });
 }
