@@ -2,8 +2,9 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { renderFeedPage } from "./discovery/feed-page";
 import { discovery } from "./discovery/routes";
-import { feeds } from "./feeds/routes";
+import { publicFeeds } from "./feeds/routes";
 import { publicCors, securityHeaders } from "./http/headers";
 import { ProblemError, problemResponse } from "./http/problem";
 import { ingest } from "./ingest/routes";
@@ -17,7 +18,7 @@ app.use("*", securityHeaders);
 for (const path of ["/feeds/*", "/feeds.opml", "/openapi.json"]) app.use(path, publicCors);
 
 app.route("/v1/articles", ingest);
-app.route("/feeds", feeds);
+app.route("/feeds", publicFeeds(renderFeedPage));
 app.route("/partner", partnerFeeds);
 app.route("/v1/partners", partnerAdmin);
 app.route("/", discovery);

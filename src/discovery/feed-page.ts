@@ -1,40 +1,13 @@
 // The browser view of a feed (docs/discovery.md): a person who opens /feeds/yaowen.rss in a browser gets a
 // readable page with the same items and the URL to paste into a reader, instead of a download.
-// Feed readers never see it: `prefersHtml` is true only when Accept ranks text/html above every feed type.
-import type { Section } from "../config/publication";
-import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, feedMediaType } from "../feeds/model";
+// Feed readers never see it (feeds/page-view.ts decides who does); src/index.ts hands this renderer to the feed routes.
+import { FEED_FORMAT_NAMES, feedMediaType } from "../feeds/model";
+import type { FeedPageView } from "../feeds/page-view";
 import type { StoredArticle } from "../model/article";
-import { parseAccept, qualityOf } from "./accept";
 import { autodiscoveryLink } from "./feed-links";
 import { html, safeHref } from "./html";
 import { renderPage } from "./layout";
 import { formatShanghaiTime } from "./time";
-
-/** Media types a feed reader may ask for; text/html must beat all of them, wildcards included. */
-const FEED_MEDIA_TYPES = [...FEED_FORMATS.map(feedMediaType), "application/xml", "text/xml", "application/json"];
-
-/**
- * True only when the Accept header gives text/html a strictly higher quality than every feed type,
- * each taken from its most specific matching range (RFC 9110 §12.5.1). A tie — `*\/*` alone, or no
- * header at all — is false: readers get the feed.
- */
-export function prefersHtml(accept: string | undefined): boolean {
-  if (!accept?.trim()) return false;
-  const ranges = parseAccept(accept);
-  const htmlQ = qualityOf(ranges, "text/html");
-  return htmlQ > 0 && FEED_MEDIA_TYPES.every((type) => htmlQ > qualityOf(ranges, type));
-}
-
-export interface FeedPageView {
-  section: Section;
-  format: FeedFormat;
-  /** The absolute URL of this feed (with its filters), for the reader hint. Never carries a partner key. */
-  feedUrl: string;
-  alternates: { format: FeedFormat; url: string }[];
-  licenceUrl: string;
-  /** Already filtered, newest first. */
-  items: StoredArticle[];
-}
 
 /** The site's home (the directory) from a feed URL: everything before /feeds/ or /partner/feeds/. */
 function homeUrl(feedUrl: string): string {

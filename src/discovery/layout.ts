@@ -3,12 +3,6 @@
 import { PUBLICATION } from "../config/publication";
 import { Html, html } from "./html";
 
-/** Headers for every discovery page: the CSP forbids scripts and anything not inline. */
-export const HTML_PAGE_HEADERS: Record<string, string> = {
-  "Content-Type": "text/html; charset=utf-8",
-  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
-};
-
 const CSS = `
 :root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #fdfcfa; --card: #ffffff; --line: #e3ded6; --accent: #a4262c; }
 @media (prefers-color-scheme: dark) { :root { --fg: #e6e1d8; --muted: #a39d93; --bg: #16140f; --card: #1f1c16; --line: #3a352c; --accent: #f07a72; } }

@@ -3,10 +3,10 @@
 import { Hono } from "hono";
 import { CACHE_CONTROL, KV_MUTABLE_CACHE_TTL } from "../config/cache";
 import { PUBLIC_LICENCE, publicBaseUrl } from "../config/publication";
+import { HTML_PAGE_HEADERS } from "../http/headers";
 import { ProblemError } from "../http/problem";
 import { licenceKey } from "../storage/kv-keys";
 import { renderDirectoryPage } from "./directory-page";
-import { HTML_PAGE_HEADERS } from "./layout";
 import { type LicenceView, licenceViewFromRecord, renderLicencePage } from "./licence-page";
 import { openApiDocument } from "./openapi";
 import { OPML_CONTENT_TYPE, renderOpml } from "./opml";

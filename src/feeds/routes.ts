@@ -2,23 +2,26 @@
 // The unfiltered feed is one KV read of a pre-rendered body; a filtered one is one read of the
 // section index, selection in memory, one read of the fragments and a concatenation. ETags are
 // known before anything is rendered, so a 304 reads only the index.
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { CACHE_CONTROL } from "../config/cache";
 import { publicBaseUrl, type Section } from "../config/publication";
-import { type FeedPageView, prefersHtml, renderFeedPage } from "../discovery/feed-page";
-import { HTML_PAGE_HEADERS } from "../discovery/layout";
+import { HTML_PAGE_HEADERS } from "../http/headers";
 import { type FeedIndex, fragmentOf } from "./feed-index";
 import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "./http";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
+import { type FeedPageRenderer, type FeedPageView, prefersHtml } from "./page-view";
 import { feedHead, feedUrl, publicFragments, publicLicenceTerms, publicLicenceUrl } from "./public-feed";
 import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
 import { articlesMatchIndex, loadArticles, loadFragments, loadIndex, loadPrerendered, rebase } from "./read";
 import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, selectEntries } from "./select";
 
-export const feeds = new Hono<{ Bindings: Env }>();
+/** The public feed routes, mounted at /feeds; `renderPage` draws a feed's browser view (discovery's, wired in src/index.ts). */
+export function publicFeeds(renderPage: FeedPageRenderer): Hono<{ Bindings: Env }> {
+  return new Hono<{ Bindings: Env }>().get("/:file", (c) => serveFeed(c, renderPage));
+}
 
-feeds.get("/:file", async (c) => {
+async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: FeedPageRenderer): Promise<Response> {
   const { section, format } = parseFeedFile(c.req.param("file"));
   const url = new URL(c.req.url);
   const query = parseFeedQuery(url.searchParams);
@@ -69,7 +72,7 @@ feeds.get("/:file", async (c) => {
           selected.map((e) => e.id),
         ),
       };
-      return { body: renderFeedPage(view), complete: articlesMatchIndex(selected, view.items) };
+      return { body: renderPage(view), complete: articlesMatchIndex(selected, view.items) };
     }
 
     const { fragments, complete } = await itemFragments(c.env.FEEDS, index, selected, format, base);
@@ -84,7 +87,7 @@ feeds.get("/:file", async (c) => {
     });
     return { body: renderDocument(format, head, fragments), complete };
   }
-});
+}
 
 /**
  * Fragments of the selected entries, from the published text; rendered from the articles only if the

@@ -4,6 +4,12 @@ import { cors } from "hono/cors";
 import { secureHeaders } from "hono/secure-headers";
 import { PREFLIGHT_MAX_AGE_SECONDS } from "../config/cache";
 
+/** Headers for every HTML page we serve: the CSP forbids scripts and anything not inline. */
+export const HTML_PAGE_HEADERS: Record<string, string> = {
+  "Content-Type": "text/html; charset=utf-8",
+  "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'",
+};
+
 /** hono's defaults (nosniff, frame and referrer policies, HSTS…), except that public documents may be read cross-origin. */
 export const securityHeaders = secureHeaders({ crossOriginResourcePolicy: "cross-origin" });
 

@@ -6,7 +6,7 @@ import partnerSchema from "../../schemas/partner.schema.json";
 import { isConfiguredSection, PUBLIC_LICENCE } from "../config/publication";
 import type { FieldError } from "../http/problem";
 import { schemaFieldErrors } from "../http/schema-errors";
-import { cleanText } from "../ingest/normalise";
+import { cleanText } from "../model/text";
 import { EVERY_SECTION, type PartnerInput } from "./model";
 
 const validator = new Validator(partnerSchema as object, "2020-12", false);

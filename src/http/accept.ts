@@ -55,3 +55,14 @@ export function qualityOf(ranges: readonly MediaRange[], mediaType: string): num
   }
   return q;
 }
+
+/**
+ * True only when `accept` gives `preferred` a strictly higher quality than every one of `others`, each
+ * taken from its most specific matching range. A tie (`*\/*` alone, or no header at all) is false.
+ */
+export function prefersOver(accept: string | undefined, preferred: string, others: readonly string[]): boolean {
+  if (!accept?.trim()) return false;
+  const ranges = parseAccept(accept);
+  const q = qualityOf(ranges, preferred);
+  return q > 0 && others.every((type) => q > qualityOf(ranges, type));
+}
