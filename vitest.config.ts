@@ -1,13 +1,13 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_SECRETS } from "./tests/helpers/secrets.ts";
+import { TEST_VARS } from "./tests/helpers/secrets.ts";
 
 export default defineConfig({
   test: {
     projects: [
       {
         // In workerd, with the real Worker, KV and Durable Objects (storage isolated per test file).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_SECRETS } } })],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_VARS } } })],
         test: { name: "workers", include: ["tests/*.test.ts"] },
       },
       {

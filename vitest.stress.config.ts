@@ -2,7 +2,7 @@
 // The same tests run inside `npm test` at STRESS_SCALE=0.1 (the default), so CI keeps them honest.
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
-import { TEST_SECRETS } from "./tests/helpers/secrets";
+import { TEST_VARS } from "./tests/helpers/secrets";
 
 const STRESS_SCALE = process.env.STRESS_SCALE ?? "1";
 
@@ -11,9 +11,7 @@ export default defineConfig({
     reporters: ["default", "./scripts/stress-reporter.mjs"],
     projects: [
       {
-        plugins: [
-          cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_SECRETS, STRESS_SCALE } } }),
-        ],
+        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_VARS, STRESS_SCALE } } })],
         test: { name: "stress-workers", include: ["tests/stress-*.test.ts"], testTimeout: 300_000, hookTimeout: 120_000 },
       },
       {

@@ -3,8 +3,10 @@ import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { renderFeedPage } from "./discovery/feed-page";
+import { DOCUMENTED_PATHS } from "./discovery/openapi";
 import { discovery } from "./discovery/routes";
 import { publicFeeds } from "./feeds/routes";
+import { documentedStatuses } from "./http/documented-statuses";
 import { publicCors, securityHeaders } from "./http/headers";
 import { ProblemError, problemResponse } from "./http/problem";
 import { ingest } from "./ingest/routes";
@@ -15,6 +17,7 @@ import { partnerFeeds } from "./partners/feed-routes";
 export const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", securityHeaders);
+app.use("*", documentedStatuses(DOCUMENTED_PATHS));
 for (const path of ["/feeds/*", "/feeds.opml", "/openapi.json"]) app.use(path, publicCors);
 
 app.route("/v1/articles", ingest);

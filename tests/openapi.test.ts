@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import articleSchema from "../schemas/article.schema.json";
@@ -69,6 +70,26 @@ describe("GET /openapi.json", () => {
     expect(d.components.schemas["Partner.license"].required).toEqual(partnerSchema.$defs.license.required);
     expect(put.responses["200"].content["application/json"].schema).toEqual({ $ref: "#/components/schemas/Partner.record" });
     expect(d.components.schemas["Partner.record"].required).toContain("key_issued_at");
+  });
+
+  it("shows every schema in schemas/ as the component its title names, and refers to response bodies by them", async () => {
+    const d = await doc();
+    const files = import.meta.glob<{ default: Record<string, any> }>("../schemas/*.schema.json", { eager: true });
+    expect(Object.keys(files).length).toBeGreaterThanOrEqual(7);
+    for (const [file, { default: schema }] of Object.entries(files)) {
+      const component = d.components.schemas[schema.title];
+      expect(component, `${file} is not in components as ${schema.title}`).toBeTypeOf("object");
+      expect(component.required, file).toEqual(schema.required);
+      expect(Object.keys(component.properties ?? {}), file).toEqual(Object.keys(schema.properties ?? {}));
+    }
+    const body = (path: string, method: string, status: string, type = "application/json") =>
+      d.paths[path]![method].responses[status].content[type].schema;
+    expect(body("/v1/articles", "post", "200")).toEqual({ $ref: "#/components/schemas/IngestResponse" });
+    expect(body("/v1/articles", "post", "422", "application/problem+json")).toEqual({ $ref: "#/components/schemas/Problem" });
+    expect(body("/partner/withdrawals", "get", "200")).toEqual({ $ref: "#/components/schemas/Withdrawals" });
+    expect(body("/v1/partners/{id}/usage", "get", "200")).toEqual({ $ref: "#/components/schemas/PartnerUsage" });
+    expect(body("/v1/partners/{id}/keys", "post", "201")).toEqual({ $ref: "#/components/schemas/PartnerKey" });
+    expect(d.components.schemas["Problem.fieldError"].required).toEqual(["pointer", "detail"]);
   });
 
   it("has no $ref that points nowhere", async () => {

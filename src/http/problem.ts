@@ -1,21 +1,10 @@
 // RFC 9457 problem details: the one way every refusal leaves the service.
 // Handlers throw `ProblemError`; `onError` in src/index.ts turns it (and anything else) into a response.
+// The body's type is generated from schemas/problem.schema.json, which the OpenAPI document shows too.
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { FieldError, Problem } from "../model/problem.gen";
 
-export interface FieldError {
-  /** RFC 6901 JSON pointer into the request body ("" is the whole body). */
-  pointer: string;
-  detail: string;
-}
-
-export interface Problem {
-  type?: string;
-  title: string;
-  status: ContentfulStatusCode;
-  detail?: string;
-  errors?: FieldError[];
-  [extension: string]: unknown;
-}
+export type { FieldError, Problem };
 
 const TITLES: Partial<Record<number, string>> = {
   400: "Bad Request",

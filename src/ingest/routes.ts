@@ -4,7 +4,7 @@ import { Hono } from "hono";
 import { requireAdmin } from "../http/admin-auth";
 import { limitBody, parseJson, readUtf8, requireJsonMediaType } from "../http/json-body";
 import { type FieldError, ProblemError } from "../http/problem";
-import { type ArticleInput, type IngestWarning, type StoredArticle, withDefaults } from "../model/article";
+import { type ArticleInput, type IngestResponse, type IngestWarning, type StoredArticle, withDefaults } from "../model/article";
 import { newsroom } from "../newsroom/stub";
 import { normaliseStrings } from "./normalise";
 import { sanitiseHtml } from "./sanitise-html";
@@ -36,7 +36,8 @@ ingest.post("/", limit, async (c) => {
   }
   const warnings: IngestWarning[] = [];
   const articles = await prepareArticles(inputs, batch, warnings);
-  return c.json(await newsroom(c.env).ingest(delivery.id, articles, warnings));
+  const response: IngestResponse = await newsroom(c.env).ingest(delivery.id, articles, warnings);
+  return c.json(response);
 });
 
 ingest.delete("/:id", limit, async (c) => {
@@ -46,7 +47,8 @@ ingest.delete("/:id", limit, async (c) => {
   const id = c.req.param("id");
   const result = ARTICLE_ID.test(id) ? await newsroom(c.env).withdraw(delivery.id, id) : null;
   if (!result) throw new ProblemError(404, `No article "${id}" was ever stored.`);
-  return c.json(result);
+  const response: IngestResponse = result;
+  return c.json(response);
 });
 
 ingest.get("/:id", requireAdmin, async (c) => {

@@ -3,12 +3,12 @@
 // `StoredArticle` is the same fields after normalisation, with every default filled in.
 import { PUBLICATION } from "../config/publication";
 import type { Article as ArticleInput, Image, Person, Source } from "./article.gen";
+import type { IngestResponse, IngestResult, IngestWarning, Outcome } from "./ingest-response.gen";
 
-export type { ArticleInput, Image, Person, Source };
+export type { ArticleInput, Image, IngestResponse, IngestResult, IngestWarning, Outcome, Person, Source };
 
 export type Syndication = "full" | "headline" | "none";
 export type ArticleStatus = "published" | "withdrawn";
-export type Outcome = "created" | "updated" | "unchanged" | "stale" | "withdrawn";
 
 export interface StoredArticle extends ArticleInput {
   status: ArticleStatus;
@@ -43,22 +43,6 @@ export function withDefaults(input: ArticleInput): StoredArticle {
       copyright: input.rights?.copyright ?? (own ? PUBLICATION.copyright : `版權歸原作者及${input.source.name}所有`),
     },
   };
-}
-
-export interface IngestResult {
-  id: string;
-  version: number;
-  outcome: Outcome;
-}
-
-export interface IngestResponse {
-  results: IngestResult[];
-  warnings: IngestWarning[];
-}
-
-export interface IngestWarning {
-  pointer: string;
-  detail: string;
 }
 
 /** Milliseconds since the epoch of an RFC 3339 timestamp (validated upstream). */

@@ -6,6 +6,8 @@ import { CACHE_CONTROL } from "../config/cache";
 import { requireAdmin } from "../http/admin-auth";
 import { limitBody, readJsonBody } from "../http/json-body";
 import { ProblemError } from "../http/problem";
+import type { PartnerKey } from "../model/partner-key.gen";
+import type { PartnerUsage } from "../model/usage.gen";
 import { licenceKey, partnerKeyKey } from "../storage/kv-keys";
 import { keyHash, newPartnerKey, partnerDesk } from "./keys";
 import { PARTNER_ID } from "./model";
@@ -55,12 +57,12 @@ partnerAdmin.post("/:id/keys", async (c) => {
   // the new key is accepted. Old digests stay mapped, harmlessly: the desk refuses them.
   await c.env.FEEDS.put(partnerKeyKey(hash), id);
   if (!(await partnerDesk(c.env, id).issueKey(hash, Date.now()))) throw noSuchPartner(id);
-  return c.json({ key }, 201, NO_STORE);
+  return c.json({ key } satisfies PartnerKey, 201, NO_STORE);
 });
 
 partnerAdmin.get("/:id/usage", async (c) => {
   const id = partnerId(c.req.param("id"));
-  const usage = await partnerDesk(c.env, id).usage();
+  const usage: PartnerUsage | null = await partnerDesk(c.env, id).usage();
   if (!usage) throw noSuchPartner(id);
   return c.json(usage, 200, NO_STORE);
 });

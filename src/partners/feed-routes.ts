@@ -13,6 +13,7 @@ import { canonicalQuery, type FeedQuery, parseFeedFile, parseFeedQuery } from ".
 import { articlesMatchIndex, loadArticles, loadIndex } from "../feeds/read";
 import { lastModified, liftedEmbargoes } from "../feeds/select";
 import { ProblemError } from "../http/problem";
+import type { Withdrawals } from "../model/withdrawals.gen";
 import { partnerKeyKey } from "../storage/kv-keys";
 import type { PullOutcome, PullRequest } from "./desk";
 import { keyHash, partnerDesk, presentedKey } from "./keys";
@@ -80,7 +81,7 @@ partnerFeeds.get("/withdrawals", async (c) => {
   // No `access`: the list stays open after the licence ends, so a partner can still take content down.
   const { partner } = await pull(c.env, partnerId, { keyHash: hash, feed: "withdrawals", now });
   const list = withdrawalList(partner, index.withdrawals, since, now);
-  return c.json({ withdrawals: list }, 200, {
+  return c.json({ withdrawals: list } satisfies Withdrawals, 200, {
     ...PRIVATE,
     Link: linkHeader([
       { url: `${base}/partner/withdrawals${since > 0 ? `?since=${new Date(since).toISOString()}` : ""}`, rel: "self" },

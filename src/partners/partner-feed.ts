@@ -11,6 +11,7 @@ import { itemId, renderDocument, renderItem, type Tombstone } from "../feeds/ren
 import { matchesQuery, selectEntries } from "../feeds/select";
 import { WITHDRAWAL_NOTICE_MS, type Withdrawal } from "../feeds/snapshot";
 import type { StoredArticle } from "../model/article";
+import type { WithdrawnItem } from "../model/withdrawals.gen";
 import { articleCovered, entryCovered, itemVariant, partnerRights, withdrawalCovered } from "./entitlement";
 import type { Entitlement, PartnerRecord } from "./model";
 
@@ -105,7 +106,7 @@ export function partnerLicenceTerms(partner: PartnerRecord): LicenceTerms {
 }
 
 /** GET /partner/withdrawals: covered withdrawals since `since` (ms), oldest first. */
-export function withdrawalList(entitlement: Entitlement, withdrawals: readonly Withdrawal[], since: number, now: number) {
+export function withdrawalList(entitlement: Entitlement, withdrawals: readonly Withdrawal[], since: number, now: number): WithdrawnItem[] {
   return partnerWithdrawals(entitlement, withdrawals, ALL_SECTIONS, { topics: [] }, now)
     .filter((w) => w.withdrawn_ms >= since)
     .sort((a, b) => a.withdrawn_ms - b.withdrawn_ms || a.id.localeCompare(b.id))

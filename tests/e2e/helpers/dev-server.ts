@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TEST_SECRETS } from "../../helpers/secrets";
+import { TEST_SECRETS, TEST_VARS } from "../../helpers/secrets";
 
 export interface DevServer {
   url: string;
@@ -35,7 +35,7 @@ export async function startDevServer(options: { stateDir?: string; vars?: Record
   const envFile = join(stateDir, "test.env");
   writeFileSync(
     envFile,
-    Object.entries({ ...TEST_SECRETS, ...options.vars })
+    Object.entries({ ...TEST_VARS, ...options.vars })
       .map(([k, v]) => `${k}=${v}`)
       .join("\n"),
   );

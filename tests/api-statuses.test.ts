@@ -1,0 +1,161 @@
+// Every status /openapi.json lists is one the route really answers, provoked here through HTTP; and every
+// answer a route gives is one it lists — under test the Worker runs with STRICT_API_DOCS=true, so in this
+// file and every other one an undocumented answer becomes a 500 and fails the test that provoked it.
+import { Hono } from "hono";
+import { beforeAll, describe, expect, it } from "vitest";
+import { documentedStatuses } from "../src/http/documented-statuses";
+import { publish, push, request, SEED, signedHeaders } from "./helpers/cms";
+import { TEST_SECRETS } from "./helpers/secrets";
+
+type Doc = { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
+
+const ADMIN = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` };
+const JSON_ADMIN = { ...ADMIN, "Content-Type": "application/json" };
+const FUTURE = "2099-01-01T00:00:00Z";
+const HUGE = "x".repeat(1024 * 1024 + 1);
+
+function partnerBody(licenceId: string, extra: Record<string, unknown> = {}): string {
+  const license = { id: licenceId, url: "https://licences.example/s", attribution: "來源:國際在線", expires_at: FUTURE };
+  return JSON.stringify({ name: `Partner ${licenceId}`, sections: ["yaowen"], license, ...extra });
+}
+const putPartner = (id: string, body: string, headers: Record<string, string> = JSON_ADMIN) =>
+  request(`/v1/partners/${id}`, { method: "PUT", body, headers });
+
+let key = "";
+let slowKey = "";
+let etag = "";
+let partnerEtag = "";
+
+beforeAll(async () => {
+  expect((await push(SEED)).status).toBe(200);
+  await publish();
+  expect((await putPartner("statuses", partnerBody("statuses"))).status).toBe(201);
+  key = (await (await request("/v1/partners/statuses/keys", { method: "POST", headers: ADMIN })).json<{ key: string }>()).key;
+  expect((await putPartner("slow", partnerBody("slow", { rate_limit_per_minute: 1 }))).status).toBe(201);
+  slowKey = (await (await request("/v1/partners/slow/keys", { method: "POST", headers: ADMIN })).json<{ key: string }>()).key;
+  etag = (await request("/feeds/yaowen.rss")).headers.get("ETag")!;
+  partnerEtag = (await request("/partner/feeds/yaowen.rss", { headers: { Authorization: `Bearer ${key}` } })).headers.get("ETag")!;
+});
+
+const bearer = (k: string) => ({ Authorization: `Bearer ${k}` });
+const signedDelete = (id: string, body = "") =>
+  request(`/v1/articles/${id}`, { method: "DELETE", body: body || undefined, headers: signedHeaders(body) });
+
+/** [method, documented path, status, how to provoke it]; in order, since some build on earlier ones. */
+const CASES: [string, string, number, () => Promise<Response>][] = [
+  ["POST", "/v1/articles", 200, () => push(SEED)],
+  ["POST", "/v1/articles", 400, () => push("{not json")],
+  [
+    "POST",
+    "/v1/articles",
+    401,
+    () => request("/v1/articles", { method: "POST", body: "{}", headers: { "Content-Type": "application/json" } }),
+  ],
+  ["POST", "/v1/articles", 413, () => push(HUGE)],
+  ["POST", "/v1/articles", 415, () => request("/v1/articles", { method: "POST", body: "{}", headers: { "Content-Type": "text/plain" } })],
+  ["POST", "/v1/articles", 422, () => push({})],
+  ["GET", "/v1/articles/{id}", 200, () => request(`/v1/articles/${SEED.id}`, { headers: ADMIN })],
+  ["GET", "/v1/articles/{id}", 401, () => request(`/v1/articles/${SEED.id}`)],
+  ["GET", "/v1/articles/{id}", 404, () => request("/v1/articles/never-stored", { headers: ADMIN })],
+  ["DELETE", "/v1/articles/{id}", 400, () => signedDelete(SEED.id, "{}")],
+  ["DELETE", "/v1/articles/{id}", 401, () => request(`/v1/articles/${SEED.id}`, { method: "DELETE" })],
+  ["DELETE", "/v1/articles/{id}", 404, () => signedDelete("never-stored")],
+  ["DELETE", "/v1/articles/{id}", 413, () => signedDelete(SEED.id, HUGE)],
+  ["GET", "/feeds/{section}.{format}", 200, () => request("/feeds/yaowen.rss")],
+  ["GET", "/feeds/{section}.{format}", 304, () => request("/feeds/yaowen.rss", { headers: { "If-None-Match": etag } })],
+  ["GET", "/feeds/{section}.{format}", 400, () => request("/feeds/yaowen.rss?limit=0")],
+  ["GET", "/feeds/{section}.{format}", 404, () => request("/feeds/nowhere.rss")],
+  ["GET", "/partner/feeds/{section}.{format}", 200, () => request("/partner/feeds/yaowen.rss", { headers: bearer(key) })],
+  [
+    "GET",
+    "/partner/feeds/{section}.{format}",
+    304,
+    () => request("/partner/feeds/yaowen.rss", { headers: { ...bearer(key), "If-None-Match": partnerEtag } }),
+  ],
+  ["GET", "/partner/feeds/{section}.{format}", 400, () => request("/partner/feeds/yaowen.rss?limit=0", { headers: bearer(key) })],
+  ["GET", "/partner/feeds/{section}.{format}", 401, () => request("/partner/feeds/yaowen.rss")],
+  ["GET", "/partner/feeds/{section}.{format}", 403, () => request("/partner/feeds/wenlv.rss", { headers: bearer(key) })],
+  ["GET", "/partner/feeds/{section}.{format}", 404, () => request("/partner/feeds/nowhere.rss", { headers: bearer(key) })],
+  ["GET", "/partner/withdrawals", 200, () => request("/partner/withdrawals?since=2024-01-01T00:00:00Z", { headers: bearer(key) })],
+  ["GET", "/partner/withdrawals", 400, () => request("/partner/withdrawals?since=yesterday", { headers: bearer(key) })],
+  ["GET", "/partner/withdrawals", 401, () => request("/partner/withdrawals?since=2024-01-01T00:00:00Z")],
+  ["GET", "/partner/feeds/{section}.{format}", 200, () => request("/partner/feeds/yaowen.json", { headers: bearer(slowKey) })],
+  ["GET", "/partner/feeds/{section}.{format}", 429, () => request("/partner/feeds/yaowen.json", { headers: bearer(slowKey) })],
+  ["GET", "/partner/withdrawals", 429, () => request("/partner/withdrawals?since=2024-01-01T00:00:00Z", { headers: bearer(slowKey) })],
+  ["PUT", "/v1/partners/{id}", 200, () => putPartner("statuses", partnerBody("statuses"))],
+  ["PUT", "/v1/partners/{id}", 201, () => putPartner("fresh", partnerBody("fresh"))],
+  ["PUT", "/v1/partners/{id}", 400, () => putPartner("fresh", "{not json")],
+  ["PUT", "/v1/partners/{id}", 401, () => putPartner("fresh", partnerBody("fresh"), { "Content-Type": "application/json" })],
+  ["PUT", "/v1/partners/{id}", 404, () => putPartner("Not_A_Slug", partnerBody("fresh"))],
+  ["PUT", "/v1/partners/{id}", 409, () => putPartner("thief", partnerBody("statuses"))],
+  ["PUT", "/v1/partners/{id}", 413, () => putPartner("fresh", HUGE)],
+  ["PUT", "/v1/partners/{id}", 415, () => putPartner("fresh", partnerBody("fresh"), { ...ADMIN, "Content-Type": "text/plain" })],
+  ["PUT", "/v1/partners/{id}", 422, () => putPartner("fresh", "{}")],
+  ["GET", "/v1/partners/{id}", 200, () => request("/v1/partners/statuses", { headers: ADMIN })],
+  ["GET", "/v1/partners/{id}", 401, () => request("/v1/partners/statuses")],
+  ["GET", "/v1/partners/{id}", 404, () => request("/v1/partners/nobody", { headers: ADMIN })],
+  ["POST", "/v1/partners/{id}/keys", 201, () => request("/v1/partners/fresh/keys", { method: "POST", headers: ADMIN })],
+  ["POST", "/v1/partners/{id}/keys", 401, () => request("/v1/partners/fresh/keys", { method: "POST" })],
+  ["POST", "/v1/partners/{id}/keys", 404, () => request("/v1/partners/nobody/keys", { method: "POST", headers: ADMIN })],
+  ["GET", "/v1/partners/{id}/usage", 200, () => request("/v1/partners/statuses/usage", { headers: ADMIN })],
+  ["GET", "/v1/partners/{id}/usage", 401, () => request("/v1/partners/statuses/usage")],
+  ["GET", "/v1/partners/{id}/usage", 404, () => request("/v1/partners/nobody/usage", { headers: ADMIN })],
+  ["DELETE", "/v1/articles/{id}", 200, () => signedDelete(SEED.id)],
+  ["GET", "/", 200, () => request("/")],
+  ["GET", "/feeds.opml", 200, () => request("/feeds.opml")],
+  ["GET", "/licenses/{id}", 200, () => request("/licenses/public-reading")],
+  ["GET", "/licenses/{id}", 404, () => request("/licenses/nothing-here")],
+  ["GET", "/openapi.json", 200, () => request("/openapi.json")],
+  ["GET", "/healthz", 200, () => request("/healthz")],
+];
+
+describe("every status /openapi.json lists, provoked through HTTP", () => {
+  it("each answers as documented, and together they are every documented status but the 500 any route may give", async () => {
+    const provoked = new Set<string>();
+    for (const [method, path, status, send] of CASES) {
+      const res = await send();
+      const body = await res.text();
+      expect(res.status, `${method} ${path}: ${body.slice(0, 300)}`).toBe(status);
+      provoked.add(`${method} ${path} ${status}`);
+    }
+    const doc = await (await request("/openapi.json")).json<Doc>();
+    const documented = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).flatMap(([method, op]) =>
+        Object.keys(op.responses ?? {})
+          .filter((status) => status !== "500")
+          .map((status) => `${method.toUpperCase()} ${path} ${status}`),
+      ),
+    );
+    expect([...provoked].sort()).toEqual([...new Set(documented)].sort());
+  });
+});
+
+describe("the guard that holds answers to the document", () => {
+  const paths = { "/things/{id}.{format}": { get: { responses: { "200": {} } } } };
+  const guarded = (answer: number) => {
+    const app = new Hono<{ Bindings: Env }>();
+    app.use("*", documentedStatuses(paths));
+    app.get("/things/:file", (c) => c.text("thing", answer as 200));
+    app.get("/secret", (c) => c.text("not documented"));
+    return app;
+  };
+  const strict = { STRICT_API_DOCS: "true" } as unknown as Env;
+
+  it("lets a documented answer through, and the catch-all 404 of an unknown path", async () => {
+    expect((await guarded(200).request("/things/a.b", {}, strict)).status).toBe(200);
+    expect((await guarded(200).request("/nowhere", {}, strict)).status).toBe(404);
+  });
+
+  it("turns an undocumented status, or a route not documented at all, into a 500 naming it", async () => {
+    const res = await guarded(409).request("/things/a.b", {}, strict);
+    expect(res.status).toBe(500);
+    expect((await res.json<{ detail: string }>()).detail).toBe("GET /things/{id}.{format} answered 409, which /openapi.json does not list");
+    const hidden = await guarded(200).request("/secret", {}, strict);
+    expect(hidden.status).toBe(500);
+    expect((await hidden.json<{ detail: string }>()).detail).toBe("GET /secret answered 200 but is not in /openapi.json");
+  });
+
+  it("only logs when not strict (production)", async () => {
+    expect((await guarded(409).request("/things/a.b", {}, { STRICT_API_DOCS: "false" } as unknown as Env)).status).toBe(409);
+  });
+});
