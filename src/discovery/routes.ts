@@ -1,5 +1,5 @@
 // Discovery routes (docs/discovery.md): the directory at /, the OPML, licence pages and the OpenAPI document.
-// Mounted at the root by src/index.ts. The browser view of a feed lives with the feed route (feed-page.ts).
+// Mounted at the root by src/index.ts. The browser view of a feed is feed-page.ts, which src/index.ts hands to the feed routes.
 import { Hono } from "hono";
 import { CACHE_CONTROL, KV_MUTABLE_CACHE_TTL } from "../config/cache";
 import { PUBLIC_LICENCE, publicBaseUrl } from "../config/publication";

@@ -1,7 +1,7 @@
 // Public feeds (docs/feeds.md): GET /feeds/{section}.{rss|atom|json}?region=&topic=&limit=.
 // The unfiltered feed is one KV read of a pre-rendered body; a filtered one is one read of the
 // section index, selection in memory, one read of the fragments and a concatenation. ETags are
-// known before anything is rendered, so a 304 reads only the index.
+// known before anything is rendered, so a 304 reads only the pre-rendered body's key or the index.
 import { type Context, Hono } from "hono";
 import { CACHE_CONTROL } from "../config/cache";
 import { publicBaseUrl, type Section } from "../config/publication";
