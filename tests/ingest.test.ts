@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { articleKey, snapshotKey } from "../src/storage/kv-keys";
+import { articleKey, indexKey } from "../src/storage/kv-keys";
 import { adminGet, article, publish, push, request, SEED, signedHeaders, withdraw } from "./helpers/cms";
 
 const problem = async (res: Response) => {
@@ -251,7 +251,7 @@ describe("publishing to KV", () => {
   it("publishes the section snapshot and the article to KV from the alarm", async () => {
     await push(article({ id: "published-1", section: "wenlv" }));
     await publish();
-    const snapshot = (await env.FEEDS.get(snapshotKey("wenlv"), "json")) as any;
+    const snapshot = (await env.FEEDS.get(indexKey("wenlv"), "json")) as any;
     expect(snapshot.entries.map((e: any) => e.id)).toContain("published-1");
     expect(await env.FEEDS.get(articleKey("published-1"), "json")).toMatchObject({ id: "published-1" });
   });

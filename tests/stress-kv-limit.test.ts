@@ -5,7 +5,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { articleKey, fragmentsKey, snapshotKey } from "../src/storage/kv-keys";
+import { articleKey, fragmentsKey, indexKey } from "../src/storage/kv-keys";
 import { article, push } from "./helpers/cms";
 import { LimitedKv } from "./stress/limited-kv";
 
@@ -47,7 +47,7 @@ function versionIn(snapshotText: string | null | undefined, id: string, fragment
 }
 
 async function hotVersion(section: string, id: string): Promise<number | undefined> {
-  const snapshot = await env.FEEDS.get(snapshotKey(section));
+  const snapshot = await env.FEEDS.get(indexKey(section));
   const revision = snapshot ? (JSON.parse(snapshot) as { revision: number }).revision : 0;
   const fragments = await env.FEEDS.get(fragmentsKey(section, "json", revision));
   return versionIn(snapshot, id, () => fragments);
@@ -101,13 +101,13 @@ async function hotSection(
   );
   // Snapshots never go back in time: each landed write shows the hot article at a version >= the one
   // before. (A snapshot whose fragments were refused is read from article keys until the retry lands.)
-  const versions = (kv.landed.get(snapshotKey("wenlv")) ?? [])
+  const versions = (kv.landed.get(indexKey("wenlv")) ?? [])
     .map((text) => versionIn(text, id, (revision) => kv.landed.get(fragmentsKey("wenlv", "json", revision))?.at(-1)))
     .filter((v): v is number => v !== undefined);
   const regressions = versions.filter((v, i) => i > 0 && v < versions[i - 1]!).length;
   // Staleness: the longest a pushed version waited before a landed snapshot (with its fragments) showed it.
-  const shown = (kv.landed.get(snapshotKey("wenlv")) ?? []).map((text, i) => ({
-    at: kv.landedAt.get(snapshotKey("wenlv"))![i]!,
+  const shown = (kv.landed.get(indexKey("wenlv")) ?? []).map((text, i) => ({
+    at: kv.landedAt.get(indexKey("wenlv"))![i]!,
     version: versionIn(text, id, (revision) => kv.landed.get(fragmentsKey("wenlv", "json", revision))?.at(-1)),
   }));
   const staleness = pushedAt.map((at, i) => (shown.find((s) => s.at >= at && (s.version ?? 0) >= i + 1)?.at ?? Date.now()) - at);
@@ -140,13 +140,13 @@ describe("KV's one write per second per key", () => {
     await drain(async () => true, 10_000);
     await sleep(1100);
     // A write the Newsroom does not know about, e.g. one that landed just before the object was evicted.
-    kv.touch(snapshotKey("wenlv"));
-    kv.touch(snapshotKey("all"));
+    kv.touch(indexKey("wenlv"));
+    kv.touch(indexKey("all"));
     expect((await push(article({ id: "kv-refused", version: 1, section: "wenlv", title: "kv-refused v1" }))).status).toBe(200);
     // The other writer keeps writing until the Newsroom has tried (and been refused) at least once.
     for (let tries = 0; kv.refused === 0 && tries < 50; tries++) {
-      kv.touch(snapshotKey("wenlv"));
-      kv.touch(snapshotKey("all"));
+      kv.touch(indexKey("wenlv"));
+      kv.touch(indexKey("all"));
       await runDurableObjectAlarm(stub());
       await sleep(100);
     }
@@ -166,7 +166,7 @@ describe("KV's one write per second per key", () => {
     await install(kv);
     await drain(async () => true, 10_000);
     await sleep(1100);
-    kv.touch(snapshotKey("wenlv"));
+    kv.touch(indexKey("wenlv"));
     const result = await hotSection(kv, "kv-busy", Math.max(4, 12 * SCALE), 200);
     console.log(
       `[stress-figures] ${JSON.stringify({ part: "kv-limit-busy", scale: SCALE, updates: result.version, updates_per_s: Number(result.rate.toFixed(1)), max_staleness_ms: result.maxStalenessMs, kv_write_attempts: kv.attempts, refused: kv.refused, overlapping_writes: kv.overlapping, snapshot_writes: result.snapshotWrites, lost: result.caughtUp ? 0 : 1 })}`,

@@ -32,7 +32,7 @@ export function kvSizes(stateDir, kvKeys, sections, formats) {
   const totals = db.prepare("SELECT COUNT(*) AS keys FROM _mf_entries").get();
   const out = {};
   for (const section of sections) {
-    const indexFile = blob(kvKeys.snapshotKey(section));
+    const indexFile = blob(kvKeys.indexKey(section));
     if (!indexFile) continue;
     const index = JSON.parse(readFileSync(indexFile, "utf8"));
     out[section] = {

@@ -55,7 +55,7 @@ export function publishedSection(p, articles, base) {
   const writes = p.sectionOutputs(snapshot, (a) => p.publicFragments(a, base), base, NOW);
   const byKey = Object.fromEntries(writes.map((w) => [w.key, w.value]));
   return {
-    indexText: byKey[p.kvKeys.snapshotKey("all")],
+    indexText: byKey[p.kvKeys.indexKey("all")],
     fragments: Object.fromEntries(p.FEED_FORMATS.map((f) => [f, byKey[p.kvKeys.fragmentsKey("all", f, 1)]])),
     prerendered: Object.fromEntries(p.FEED_FORMATS.map((f) => [f, byKey[p.kvKeys.feedKey("all", f)]])),
   };

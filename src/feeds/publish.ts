@@ -3,7 +3,7 @@
 // never on a reader's request, so a request is a KV read plus selection and concatenation.
 import { findSection } from "../config/publication";
 import type { StoredArticle } from "../model/article";
-import { feedKey, fragmentsKey, snapshotKey } from "../storage/kv-keys";
+import { feedKey, fragmentsKey, indexKey } from "../storage/kv-keys";
 import type { KvWrite } from "../storage/kv-publisher";
 import { type FeedIndex, fragmentOf, type IndexEntry, type PrerenderedMeta } from "./feed-index";
 import { FEED_FORMATS, type FeedFormat } from "./model";
@@ -54,7 +54,7 @@ export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentS
     withdrawals: snapshot.withdrawals,
     base,
   };
-  const writes: KvWrite[] = [{ key: snapshotKey(snapshot.section), value: JSON.stringify(index) }];
+  const writes: KvWrite[] = [{ key: indexKey(snapshot.section), value: JSON.stringify(index) }];
   for (const format of FEED_FORMATS) {
     const text = texts[format].join("");
     writes.push({ key: fragmentsKey(snapshot.section, format, snapshot.revision), value: text, expirationTtl: FRAGMENTS_TTL_SECONDS });

@@ -1,7 +1,7 @@
 // The read path's KV access, shared by public and partner feeds. Reads never call the Newsroom.
 import { KV_IMMUTABLE_CACHE_TTL as IMMUTABLE_CACHE_TTL, KV_MUTABLE_CACHE_TTL as MUTABLE_CACHE_TTL } from "../config/cache";
 import type { StoredArticle } from "../model/article";
-import { articleKey, feedKey, fragmentsKey, snapshotKey } from "../storage/kv-keys";
+import { articleKey, feedKey, fragmentsKey, indexKey } from "../storage/kv-keys";
 import type { FeedIndex, IndexEntry, PrerenderedMeta } from "./feed-index";
 import type { FeedFormat } from "./model";
 
@@ -10,7 +10,7 @@ export function emptyIndex(section: string): FeedIndex {
 }
 
 export async function loadIndex(kv: KVNamespace, section: string): Promise<FeedIndex> {
-  return (await kv.get<FeedIndex>(snapshotKey(section), { type: "json", cacheTtl: MUTABLE_CACHE_TTL })) ?? emptyIndex(section);
+  return (await kv.get<FeedIndex>(indexKey(section), { type: "json", cacheTtl: MUTABLE_CACHE_TTL })) ?? emptyIndex(section);
 }
 
 export async function loadPrerendered(kv: KVNamespace, section: string, format: FeedFormat) {

@@ -1,9 +1,11 @@
 // Which entries a feed shows, and the validators that follow from them. Pure: no I/O.
+import { embargoLifted } from "../model/article";
 import type { FeedIndex, IndexEntry } from "./feed-index";
 import type { FeedQuery } from "./query";
 
+/** An index entry is a published article, so `isVisible` reduces to its embargo (kept in ms, no date parsing per request). */
 export function isEntryVisible(entry: IndexEntry, now: number): boolean {
-  return entry.embargo_ms === undefined || entry.embargo_ms <= now;
+  return embargoLifted(entry.embargo_ms, now);
 }
 
 /** `gansu` covers `gansu` and `gansu/lanzhou/chengguan`, not `gansu-north`. */
@@ -38,7 +40,7 @@ export function selectEntries(
 /** How many embargoes in the section have lifted by `now`: what changes a feed without a publish. */
 export function liftedEmbargoes(index: Pick<FeedIndex, "entries">, now: number): number {
   let lifted = 0;
-  for (const entry of index.entries) if (entry.embargo_ms !== undefined && entry.embargo_ms <= now) lifted++;
+  for (const entry of index.entries) if (entry.embargo_ms !== undefined && embargoLifted(entry.embargo_ms, now)) lifted++;
   return lifted;
 }
 
@@ -46,7 +48,7 @@ export function liftedEmbargoes(index: Pick<FeedIndex, "entries">, now: number):
 export function lastModified(index: Pick<FeedIndex, "entries" | "changed_ms">, now: number): number {
   let newest = index.changed_ms;
   for (const entry of index.entries) {
-    if (entry.embargo_ms !== undefined && entry.embargo_ms <= now && entry.embargo_ms > newest) newest = entry.embargo_ms;
+    if (entry.embargo_ms !== undefined && embargoLifted(entry.embargo_ms, now) && entry.embargo_ms > newest) newest = entry.embargo_ms;
   }
   return newest;
 }
@@ -55,7 +57,9 @@ export function lastModified(index: Pick<FeedIndex, "entries" | "changed_ms">, n
 export function nextEmbargo(index: Pick<FeedIndex, "entries">, now: number): number | null {
   let next: number | null = null;
   for (const entry of index.entries) {
-    if (entry.embargo_ms !== undefined && entry.embargo_ms > now && (next === null || entry.embargo_ms < next)) next = entry.embargo_ms;
+    if (entry.embargo_ms !== undefined && !embargoLifted(entry.embargo_ms, now) && (next === null || entry.embargo_ms < next)) {
+      next = entry.embargo_ms;
+    }
   }
   return next;
 }

@@ -37,8 +37,3 @@ export interface SectionSnapshot {
   /** Withdrawals of articles that were visible, newest first, for WITHDRAWAL_NOTICE_MS. */
   withdrawals: Withdrawal[];
 }
-
-/** Is an article visible to readers at `now`? Published and past any embargo. */
-export function isVisible(article: Pick<StoredArticle, "status" | "embargo_until">, now: number): boolean {
-  return article.status === "published" && (article.embargo_until === undefined || Date.parse(article.embargo_until) <= now);
-}

@@ -49,3 +49,15 @@ export function withDefaults(input: ArticleInput): StoredArticle {
 export function epochMs(timestamp: string): number {
   return Date.parse(timestamp);
 }
+
+/** Has an embargo (ms; none is null or undefined) passed at `now`? The one embargo comparison. */
+export function embargoLifted(embargoMs: number | null | undefined, now: number): boolean {
+  return embargoMs === null || embargoMs === undefined || embargoMs <= now;
+}
+
+/** The one visibility rule: readers and partners see an article when it is published and past any embargo. */
+export function isVisible(article: Pick<StoredArticle, "status" | "embargo_until">, now: number): boolean {
+  return (
+    article.status === "published" && embargoLifted(article.embargo_until === undefined ? undefined : epochMs(article.embargo_until), now)
+  );
+}

@@ -1,7 +1,7 @@
 // Accepting articles into the archive: a new version replaces an older one whole, a stale or repeated
 // version changes nothing, a withdrawal is remembered for partners. Each change marks what it affects
 // dirty, in the same transaction, so nothing accepted can miss publishing.
-import type { IngestResponse, IngestResult, Outcome, StoredArticle } from "../model/article";
+import { type IngestResponse, type IngestResult, isVisible, type Outcome, type StoredArticle } from "../model/article";
 import { type ArticleRow, articleRow } from "./archive";
 
 /** Where an accepted change is reported, so its outputs are republished. */
@@ -56,6 +56,6 @@ export function withdrawArticle(sql: SqlStorage, changes: ChangeSink, id: string
 
 /** Records a withdrawal; partners hear of it if the article was ever visible to them. */
 function markWithdrawn(sql: SqlStorage, article: StoredArticle, row: ArticleRow, now: number): void {
-  const wasVisible = article.embargo_until === undefined || Date.parse(article.embargo_until) <= now;
+  const wasVisible = isVisible(article, now);
   sql.exec("UPDATE articles SET withdrawn_ms = ?, announced = ?, changed_ms = ? WHERE id = ?", now, wasVisible ? 1 : 0, now, row.id);
 }

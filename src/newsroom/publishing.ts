@@ -5,6 +5,7 @@
 import { ALL_SECTIONS, SECTIONS } from "../config/publication";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
 import { RENDERER_VERSION, sectionOutputs } from "../feeds/publish";
+import { embargoLifted, epochMs } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
 import { articleRow, lastChange, newestPublished, recentWithdrawals } from "./archive";
@@ -98,8 +99,8 @@ export class Publishing {
   private section(section: string, now: number): KvWrite[] {
     const items = newestPublished(this.sql, section);
     const nextEmbargo = items
-      .map((i) => (i.article.embargo_until ? Date.parse(i.article.embargo_until) : Number.NaN))
-      .filter((t) => t > now)
+      .flatMap((i) => (i.article.embargo_until ? [epochMs(i.article.embargo_until)] : []))
+      .filter((t) => !embargoLifted(t, now))
       .reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
     const revision = this.sql
       .exec<{ revision: number }>(

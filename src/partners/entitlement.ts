@@ -6,7 +6,7 @@ import type { FeedQuery } from "../feeds/query";
 import type { ItemRights, ItemVariant } from "../feeds/render";
 import { regionCovers } from "../feeds/select";
 import type { Withdrawal } from "../feeds/snapshot";
-import type { StoredArticle, Syndication } from "../model/article";
+import { isVisible, type StoredArticle, type Syndication } from "../model/article";
 import { type Entitlement, EVERY_SECTION, licenceExpired } from "./model";
 
 /** What a licence decision looks at in an article, an index entry or a withdrawal. */
@@ -66,8 +66,7 @@ export function entryCovered(entitlement: Entitlement): (entry: IndexEntry) => b
 
 /** The article itself, as loaded, is checked again: the index may be older than the article. */
 export function articleCovered(entitlement: Entitlement, article: StoredArticle, now: number): boolean {
-  if (article.status !== "published") return false;
-  if (article.embargo_until !== undefined && Date.parse(article.embargo_until) > now) return false;
+  if (!isVisible(article, now)) return false;
   return covers(entitlement, { ...article, syndication: article.rights.syndication });
 }
 

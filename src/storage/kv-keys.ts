@@ -4,12 +4,15 @@
 /**
  * The shape of what the Newsroom publishes. Feed keys carry it, so a deploy that changes the shape
  * reads only keys written in that shape, and the Newsroom republishes every section when it sees a
- * new value (src/newsroom/durable-object.ts).
+ * new value (src/newsroom/publishing.ts).
  */
 export const PUBLISHED_FORMAT = "v1";
 
-/** Snapshot of one section (or "all"): the newest articles, their index fields and recent withdrawals. */
-export const snapshotKey = (section: string) => `snapshot:${PUBLISHED_FORMAT}:${section}`;
+/**
+ * The index of one section (or "all"): its newest articles' index fields, where each one's item lies in
+ * the fragment texts, and recent withdrawals (src/feeds/feed-index.ts). The key text predates the name.
+ */
+export const indexKey = (section: string) => `snapshot:${PUBLISHED_FORMAT}:${section}`;
 
 /** One article as stored (StoredArticle JSON), for reads that need a single article. Absent once withdrawn. */
 export const articleKey = (id: string) => `article:${id}`;
@@ -23,7 +26,7 @@ export const licenceKey = (id: string) => `licence:${id}`;
  */
 export const partnerKeyKey = (sha256: string) => `partner-key:${sha256}`;
 
-/** One format's item fragments of a section at a snapshot revision, concatenated; offsets live in the snapshot. Expires after a day. */
+/** One format's item fragments of a section at an index revision, concatenated; offsets live in the index. Expires after a day. */
 export const fragmentsKey = (section: string, format: string, revision: number) =>
   `fragments:${PUBLISHED_FORMAT}:${section}:${format}:${revision}`;
 
