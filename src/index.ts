@@ -44,6 +44,7 @@ app.onError((error, c) => {
 
 export { Newsroom } from "./newsroom/durable-object";
 export { PartnerDesk } from "./partners/desk";
+export { LicenceRegistry } from "./partners/licence-registry";
 export default {
   fetch: app.fetch,
   /** Every minute: wake the Newsroom so unpublished changes (or a new publishing format) never wait for the next push. */

@@ -33,24 +33,24 @@ const partner = (attribution: string) =>
 
 describe("KV's write limit on the partner admin API", () => {
   // Found by this suite and fixed: PUT used to write licence:{id} to KV from the request, so a second
-  // edit within a second met KV's limit and answered 500 with the licence page stale. The PartnerDesk
-  // now publishes the record from its alarm (src/storage/kv-publisher.ts), here through the limited KV.
+  // edit within a second met KV's limit and answered 500 with the licence page stale. The licence
+  // registry now publishes the record from its alarm (src/storage/kv-publisher.ts), here through the limited KV.
   it("answers two edits of one partner within a second without a 5xx, and the licence page catches up", async () => {
     const kv = new LimitedKv(env.FEEDS);
-    const desk = env.PARTNER_DESK.get(env.PARTNER_DESK.idFromName("quick"));
+    const registry = env.LICENCES.get(env.LICENCES.idFromName("licences"));
     const statuses: number[] = [];
     const edits = 2;
     for (let i = 0; i < edits; i++) {
-      const res = await call(kv, "/v1/partners/quick", { method: "PUT", headers: admin, body: partner(`來源:國際在線 edit ${i}`) });
-      statuses.push(res.status);
-      // The desk publishes through the limited KV too.
-      await runInDurableObject(desk, (instance) => {
+      // The licence registry publishes through the limited KV too.
+      await runInDurableObject(registry, (instance) => {
         (instance as unknown as { env: Env }).env = { ...env, FEEDS: kv as unknown as KVNamespace };
       });
+      const res = await call(kv, "/v1/partners/quick", { method: "PUT", headers: admin, body: partner(`來源:國際在線 edit ${i}`) });
+      statuses.push(res.status);
     }
     let record: { attribution?: string } | null = null;
     for (let attempt = 0; attempt < 40 && record?.attribution !== `來源:國際在線 edit ${edits - 1}`; attempt++) {
-      await runDurableObjectAlarm(desk);
+      await runDurableObjectAlarm(registry);
       record = (await env.FEEDS.get(licenceKey("quick-edits"), "json")) as { attribution?: string } | null;
       if (record?.attribution !== `來源:國際在線 edit ${edits - 1}`) await new Promise((r) => setTimeout(r, 150));
     }

@@ -8,7 +8,7 @@ import { limitBody, readJsonBody } from "../http/json-body";
 import { ProblemError } from "../http/problem";
 import type { PartnerKey } from "../model/partner-key.gen";
 import type { PartnerUsage } from "../model/usage.gen";
-import { licenceKey, partnerKeyKey } from "../storage/kv-keys";
+import { partnerKeyKey } from "../storage/kv-keys";
 import { keyHash, newPartnerKey, partnerDesk } from "./keys";
 import { PARTNER_ID } from "./model";
 import { validatePartner } from "./validate";
@@ -27,16 +27,15 @@ partnerAdmin.put("/:id", limitBody(MAX_BODY_BYTES, "A partner is at most 64 KiB 
   const result = validatePartner(body);
   if (!result.ok) throw new ProblemError(422, "The partner does not match schemas/partner.schema.json.", { errors: result.errors });
 
-  // A licence id names one partner's licence page; refuse to overwrite another partner's.
-  const held = await c.env.FEEDS.get<{ partner?: string }>(licenceKey(result.partner.license.id), "json");
-  if (held?.partner !== undefined && held.partner !== id) {
+  // The desk is the source of truth for the partner; the licence registry, for who holds a licence id.
+  const outcome = await partnerDesk(c.env, id).put(id, result.partner, Date.now());
+  if (outcome.kind === "conflict") {
     throw new ProblemError(409, `The licence id "${result.partner.license.id}" belongs to another partner; choose another.`, {
       title: "Conflict",
       errors: [{ pointer: "/license/id", detail: "is another partner's licence" }],
     });
   }
-  // The desk is the source of truth; it publishes the licence page's record (/licenses/{id}) itself.
-  const { partner, created } = await partnerDesk(c.env, id).put(id, result.partner, Date.now());
+  const { partner, created } = outcome;
   return c.json(partner, created ? 201 : 200, { ...NO_STORE, ...(created ? { Location: `/v1/partners/${id}` } : {}) });
 });
 

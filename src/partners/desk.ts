@@ -7,11 +7,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { feedEtag, isNotModified, type Preconditions } from "../feeds/http";
 import type { FeedQuery } from "../feeds/query";
-import { licenceKey } from "../storage/kv-keys";
 import { KvPublisher } from "../storage/kv-publisher";
 import { migrate } from "../storage/migrations";
 import { DESK_MIGRATIONS } from "./desk-schema";
 import { feedAccess } from "./entitlement";
+import { licenceRegistry } from "./licence-registry";
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, licenceRecord, type PartnerInput, type PartnerRecord } from "./model";
 
 /** Usage is kept this long (UTC days). */
@@ -37,6 +37,8 @@ export interface PullRequest {
   };
 }
 
+export type PutOutcome = { kind: "ok"; partner: PartnerRecord; created: boolean } | { kind: "conflict" };
+
 export type PullOutcome =
   | { kind: "unauthorized" }
   | { kind: "rate-limited"; retryAfterSeconds: number }
@@ -51,7 +53,10 @@ export interface Usage {
 
 export class PartnerDesk extends DurableObject<Env> {
   private readonly sql: SqlStorage;
-  /** The licence page's KV record is published from here, so quick edits never meet KV's 1 write/s limit. */
+  /**
+   * Licence pages were published from here before the licence registry took them over; what an earlier
+   * deploy queued still drains. Nothing new is queued.
+   */
   private readonly publisher: KvPublisher;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -61,15 +66,21 @@ export class PartnerDesk extends DurableObject<Env> {
     this.publisher = new KvPublisher(ctx.storage, () => this.env.FEEDS);
   }
 
-  /** Delivers the queued KV writes (the licence record), at most once a second per key, retrying. */
+  /** Delivers KV writes an earlier deploy queued, at most once a second per key, retrying. */
   async alarm(): Promise<void> {
     await this.publisher.publishDue();
     await this.publisher.schedule();
   }
 
-  /** Creates or replaces the partner; its key, key time and creation time are kept. Its licence page follows within a second or so. */
-  async put(id: string, input: PartnerInput, now: number): Promise<{ partner: PartnerRecord; created: boolean }> {
-    const result = this.ctx.storage.transactionSync(() => {
+  /**
+   * Creates or replaces the partner; its key, key time and creation time are kept. The licence registry
+   * must grant its licence id first ("conflict" when another partner holds it, and nothing changes); it
+   * publishes the licence page within a second or so, and removes the page of an id the partner gave up.
+   */
+  async put(id: string, input: PartnerInput, now: number): Promise<PutOutcome> {
+    // Two puts of one partner must not interleave around the registry call (the last to claim must be
+    // the last to write), and an RPC is not a storage await: hold every other call until this one is done.
+    return this.ctx.blockConcurrencyWhile(async (): Promise<PutOutcome> => {
       const before = this.current();
       const at = new Date(now).toISOString();
       const partner: PartnerRecord = {
@@ -84,16 +95,15 @@ export class PartnerDesk extends DurableObject<Env> {
         updated_at: at,
         key_issued_at: before?.partner.key_issued_at ?? null,
       };
+      const granted = await licenceRegistry(this.env).claim(id, licenceRecord(partner), before?.partner.license.id ?? null);
+      if (!granted) return { kind: "conflict" };
       this.sql.exec(
         `INSERT INTO partner (only, doc, revision, key_hash) VALUES (1, ?, 1, NULL)
          ON CONFLICT (only) DO UPDATE SET doc = excluded.doc, revision = partner.revision + 1`,
         JSON.stringify(partner),
       );
-      this.publisher.enqueue({ key: licenceKey(partner.license.id), value: JSON.stringify(licenceRecord(partner)) });
-      return { partner, created: before === null };
+      return { kind: "ok", partner, created: before === null };
     });
-    await this.publisher.schedule();
-    return result;
   }
 
   get(): PartnerRecord | null {
