@@ -65,6 +65,19 @@ export interface Reply {
  */
 export let devReloadRetries = 0;
 
+/**
+ * GETs and HEADs sent on a kept-alive connection the server had just closed (undici: "other side
+ * closed" before any response). The request never reached the Worker; a browser or reader retries it
+ * on a new connection, and so does `send`, counting it apart. Anything else dropped stays status 0.
+ */
+export let staleConnectionRetries = 0;
+
+function staleConnection(error: unknown, init: RequestInit): boolean {
+  const method = (init.method ?? "GET").toUpperCase();
+  const cause = (error as { cause?: { code?: string } } | null)?.cause;
+  return (method === "GET" || method === "HEAD") && cause?.code === "UND_ERR_SOCKET";
+}
+
 /** fetch that never throws: a dropped connection is status 0, so storms can count outcomes. */
 export async function send(url: string, init: RequestInit = {}): Promise<Reply> {
   const started = performance.now();
@@ -83,6 +96,10 @@ export async function send(url: string, init: RequestInit = {}): Promise<Reply> 
       } catch {}
       return { status: res.status, body, headers: res.headers, ms: performance.now() - started };
     } catch (error) {
+      if (staleConnection(error, init) && attempt < 2) {
+        staleConnectionRetries++;
+        continue;
+      }
       return { status: 0, body: null, headers: null, ms: performance.now() - started, error: String(error) };
     }
   }
@@ -188,7 +205,8 @@ export function percentile(values: number[], p: number): number {
  */
 export function figures(part: string, values: Record<string, unknown>): void {
   const reloads = devReloadRetries ? { dev_reload_retries: devReloadRetries } : {};
-  console.log(`[stress-figures] ${JSON.stringify({ part, scale: SCALE, ...values, ...reloads })}`);
+  const stale = staleConnectionRetries ? { stale_connection_retries: staleConnectionRetries } : {};
+  console.log(`[stress-figures] ${JSON.stringify({ part, scale: SCALE, ...values, ...reloads, ...stale })}`);
 }
 
 const BASE_TIME = Date.parse("2025-03-01T00:00:00Z");
