@@ -83,7 +83,8 @@ export async function send(url: string, init: RequestInit = {}): Promise<Reply> 
       } catch {}
       return { status: res.status, body, headers: res.headers, ms: performance.now() - started };
     } catch (error) {
-      return { status: 0, body: null, headers: null, ms: performance.now() - started, error: String(error) };
+      const cause = (error as { cause?: unknown }).cause;
+      return { status: 0, body: null, headers: null, ms: performance.now() - started, error: `${error}${cause ? ` (${cause})` : ""}` };
     }
   }
 }
