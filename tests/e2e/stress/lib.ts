@@ -65,6 +65,13 @@ export interface Reply {
  */
 export let devReloadRetries = 0;
 
+/**
+ * A GET or HEAD sent on a kept-alive connection the server closed as idle at the same moment (undici's
+ * "other side closed", before any response): the client's race, not an answer. Retried once and counted;
+ * a server that is down refuses the retry's new connection, so a crash still shows as status 0.
+ */
+export let idleSocketRetries = 0;
+
 /** fetch that never throws: a dropped connection is status 0, so storms can count outcomes. */
 export async function send(url: string, init: RequestInit = {}): Promise<Reply> {
   const started = performance.now();
@@ -84,6 +91,11 @@ export async function send(url: string, init: RequestInit = {}): Promise<Reply> 
       return { status: res.status, body, headers: res.headers, ms: performance.now() - started };
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause;
+      const method = (init.method ?? "GET").toUpperCase();
+      if ((method === "GET" || method === "HEAD") && attempt === 0 && /other side closed/.test(String(cause))) {
+        idleSocketRetries++;
+        continue;
+      }
       return { status: 0, body: null, headers: null, ms: performance.now() - started, error: `${error}${cause ? ` (${cause})` : ""}` };
     }
   }
@@ -188,7 +200,10 @@ export function percentile(values: number[], p: number): number {
  * them into test-artifacts/stress-report.json.
  */
 export function figures(part: string, values: Record<string, unknown>): void {
-  const reloads = devReloadRetries ? { dev_reload_retries: devReloadRetries } : {};
+  const reloads = {
+    ...(devReloadRetries ? { dev_reload_retries: devReloadRetries } : {}),
+    ...(idleSocketRetries ? { idle_socket_retries: idleSocketRetries } : {}),
+  };
   console.log(`[stress-figures] ${JSON.stringify({ part, scale: SCALE, ...values, ...reloads })}`);
 }
 
