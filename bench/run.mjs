@@ -24,6 +24,12 @@ const LARGE = Number(process.env.BENCH_ARCHIVE ?? 100_000);
 const BATCH_CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 8);
 const SECTION = "yaowen";
 const FILTER = "region=gansu/lanzhou&topic=tourism,transport";
+/**
+ * The functions a 304 must never reach: rendering (ours and feedsmith's), the HTML view, and reads of
+ * articles or fragments. The 304 case is profiled watching for them: the target is judged on that.
+ */
+const RENDER_OR_ARTICLE_READ = /^(render\w*|generate(Rss|Atom|Json)Feed|publicFragments|loadArticles|loadFragments|itemFragments)$/;
+
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
 const results = {
@@ -200,12 +206,6 @@ function feedCases(partnerKey) {
   cases.push({ name: "partner rss", path: `/partner/feeds/${SECTION}.rss`, headers: { Authorization: `Bearer ${partnerKey}` } });
   return cases;
 }
-
-/**
- * The functions a 304 must never reach: rendering (ours and feedsmith's), the HTML view, and reads of
- * articles or fragments. The 304 case is profiled watching for them: the target is judged on that.
- */
-const RENDER_OR_ARTICLE_READ = /^(render\w*|generate(Rss|Atom|Json)Feed|publicFragments|loadArticles|loadFragments|itemFragments)$/;
 
 /** Isolate thread time per request under load (V8 profiler through the inspector), the baseline first. */
 async function profileCases(partnerKey) {

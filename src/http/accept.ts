@@ -1,5 +1,5 @@
 // HTTP Accept negotiation (RFC 9110 §12.5.1): the quality a client gives one media type, taking it from
-// the most specific range that matches (type/subtype over type/* over */*).
+// the most specific range that matches (an exact type and subtype, then a whole type, then any type).
 
 interface MediaRange {
   type: string;
@@ -58,7 +58,7 @@ export function qualityOf(ranges: readonly MediaRange[], mediaType: string): num
 
 /**
  * True only when `accept` gives `preferred` a strictly higher quality than every one of `others`, each
- * taken from its most specific matching range. A tie (`*\/*` alone, or no header at all) is false.
+ * taken from its most specific matching range. A tie (any type alone, or no header at all) is false.
  */
 export function prefersOver(accept: string | undefined, preferred: string, others: readonly string[]): boolean {
   if (!accept?.trim()) return false;

@@ -155,6 +155,10 @@ it("keeps every feed, format and filter valid over 10,000 hostile articles", asy
   problems.push(...all.problems);
   for (const section of FEED_SECTIONS) {
     const json = await send(`${server.url}/feeds/${section}.json?limit=100`);
+    expect(
+      json.status,
+      `/feeds/${section}.json: ${json.error ?? JSON.stringify(json.body).slice(0, 300)}\n${server.output.slice(-15).join("\n")}`,
+    ).toBe(200);
     problems.push(...unsafeContent(json.body.items ?? []));
   }
 
