@@ -118,8 +118,8 @@ async function publishNow(): Promise<void> {
   const stub = env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom"));
   for (let turn = 0; turn < 500; turn++) {
     const pending = await runInDurableObject(stub, (_instance, state) => {
-      state.storage.sql.exec("UPDATE published SET written_ms = 0");
-      return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM dirty").one().n;
+      state.storage.sql.exec("DELETE FROM kv_written");
+      return state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM kv_outbox").one().n;
     });
     if (pending === 0) return;
     await runDurableObjectAlarm(stub);

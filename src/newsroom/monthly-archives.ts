@@ -11,9 +11,9 @@ import { type ArchiveMonth, type ArchivePart, monthOf, monthRange, monthsBetween
 import { type ArchivedMonth, chainLinks, cutParts, newestPart } from "../feeds/archive/parts";
 import { FEED_FORMATS, type FeedFormat } from "../feeds/model";
 import { renderDocument } from "../feeds/render";
+import { isVisible, type SnapshotItem } from "../feeds/snapshot";
 import type { StoredArticle } from "../model/article";
 import { archiveIndexKey, archiveKey } from "../storage/kv-keys";
-import { isVisible, type SnapshotItem } from "../feeds/snapshot";
 import type { KvWrite } from "../storage/kv-publisher";
 
 const ALL = "all";
