@@ -35,8 +35,6 @@ function sectionOf(slug: string): Section {
   return section;
 }
 
-archives.get("/:section/archive", (c) => c.redirect(`${new URL(c.req.url).pathname}/`, 301));
-
 archives.get("/:section/archive/", async (c) => {
   const section = sectionOf(c.req.param("section"));
   const base = publicBaseUrl(c.env, c.req.url);
