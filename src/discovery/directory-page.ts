@@ -27,7 +27,8 @@ ${sections.map(
   ({ section, feeds }) => html`<li class="card" id="${section.slug}">
 <h3>${section.name}</h3>
 <p class="muted">${section.description}</p>
-<p class="formats">${feeds.map((f) => html`<a href="${f.url}" type="${f.type}">${FEED_FORMAT_NAMES[f.format]}</a>`)}<a href="${base}${archiveIndexPath(section.slug)}" rel="archives">存檔</a></p>
+<p class="formats">${feeds.map((f) => html`<a href="${f.url}" type="${f.type}">${FEED_FORMAT_NAMES[f.format]}</a>`)}</p>
+<p class="muted"><a href="${base}${archiveIndexPath(section.slug)}">更早的文章:按月存檔</a></p>
 </li>
 `,
 )}</ul>

@@ -27,6 +27,8 @@ interface Boundary {
 export interface ArchiveHost {
   sql: SqlStorage;
   markDirty(key: string): void;
+  /** Marks a key dirty unless it already waits (keeping its backoff). */
+  ensureDirty(key: string): void;
   /** The article's item fragments (rendered once per version and cached). */
   fragments(article: StoredArticle): Record<FeedFormat, string>;
   /** The fragments cache's key for the current rendering (renderer version and base URL). */
@@ -266,7 +268,7 @@ export class MonthlyArchives {
     if ((before?.parts ?? 0) === parts) return;
     // The newer month's first part links back to this month's last part; with no newer month, the current feed does.
     if (newer) this.host.markDirty(archiveMonthKey(section, newer));
-    else this.host.markDirty(`section:${section}`);
+    else this.host.ensureDirty(`section:${section}`);
     // A month that appears or disappears also changes where the older month's last part leads.
     if ((before === undefined || parts === 0) && older) this.host.markDirty(archiveMonthKey(section, older));
   }

@@ -52,6 +52,7 @@ export class Publishing {
     this.archives = new MonthlyArchives({
       sql: this.sql,
       markDirty: (key) => this.publisher.markDirty(key),
+      ensureDirty: (key) => this.publisher.ensureDirty(key),
       fragments: (article) => cachedFragments(this.sql, article, this.base()),
       renderer: () => `${RENDERER_VERSION}|${this.base()}`,
       base: () => this.base(),

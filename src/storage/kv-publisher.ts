@@ -80,6 +80,11 @@ export class KvPublisher {
     this.upsert(key, null);
   }
 
+  /** Marks `key` dirty unless it already waits, keeping any backoff it is in: for a rebuild that only refreshes what it would build anyway. */
+  ensureDirty(key: string): void {
+    this.sql.exec("INSERT INTO kv_outbox (key, writes, gen) VALUES (?, NULL, 1) ON CONFLICT (key) DO NOTHING", key);
+  }
+
   private upsert(key: string, writes: string | null): void {
     this.sql.exec(
       `INSERT INTO kv_outbox (key, writes, gen) VALUES (?, ?, 1)
