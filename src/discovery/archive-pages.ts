@@ -1,23 +1,12 @@
 // Browser views of a section's archives: the list of its months (/feeds/{section}/archive/) and one
 // archive document as a readable page, for a person browsing back through the section's history.
-import type { Section } from "../config/publication";
 import { monthLabel } from "../feeds/archive/documents";
-import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, feedMediaType } from "../feeds/model";
+import type { ArchiveIndexView, ArchivePageView } from "../feeds/archive/page-view";
+import { FEED_FORMAT_NAMES, FEED_FORMATS, feedMediaType } from "../feeds/model";
 import { autodiscoveryLink } from "./feed-links";
 import { html, safeHref } from "./html";
 import { renderPage } from "./layout";
 import { formatShanghaiTime } from "./time";
-
-export interface ArchiveIndexView {
-  section: Section;
-  base: string;
-  /** The section's current feed, per format. */
-  currentUrl: (format: FeedFormat) => string;
-  /** An archive document's URL, per format. */
-  documentUrl: (name: string, format: FeedFormat) => string;
-  licenceUrl: string;
-  months: { month: string; parts: number; items: number }[];
-}
 
 /** One archive document's name per part: `2026-11`, then `2026-11-2`… */
 const partNames = (month: string, parts: number) => Array.from({ length: parts }, (_, i) => (i === 0 ? month : `${month}-${i + 1}`));
@@ -58,30 +47,6 @@ ${partNames(m.month, m.parts).map(
     licenceUrl,
     homeUrl: `${view.base}/`,
   });
-}
-
-/** What the page shows of an archive item: the JSON Feed item, as stored. */
-export interface ArchiveItem {
-  title?: string;
-  url?: string;
-  date_published?: string;
-  summary?: string;
-  _syndication?: { source?: { name?: string } };
-}
-
-export interface ArchivePageView {
-  section: Section;
-  base: string;
-  title: string;
-  format: FeedFormat;
-  /** This document in every format. */
-  urls: Record<FeedFormat, string>;
-  indexUrl: string;
-  olderUrl: string | null;
-  newerUrl: string | null;
-  currentUrl: string;
-  licenceUrl: string;
-  items: ArchiveItem[];
 }
 
 export function renderArchivePage(view: ArchivePageView): string {

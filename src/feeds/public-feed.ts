@@ -1,6 +1,7 @@
 // The public face of a feed: its head, the public licence terms, and items as readers get them.
 import { ALL_SECTIONS, PUBLIC_LICENCE, PUBLICATION, type Section } from "../config/publication";
 import type { StoredArticle } from "../model/article";
+import { archiveIndexPath } from "./archive/month";
 import type { LicenceTerms } from "./http";
 import { FEED_FORMATS, type FeedFormat, feedMediaType } from "./model";
 import { canonicalQuery, type FeedQuery, isUnfiltered } from "./query";
@@ -58,7 +59,7 @@ export function feedHead(options: {
     copyright: PUBLICATION.copyright,
     updated: options.updated,
     ...(options.archive && pathPrefix === "/feeds" && isUnfiltered(query)
-      ? { history: { archive: false, prev: `${base}/feeds/${section.slug}/archive/${options.archive}.${format}` } }
+      ? { history: { archive: false, prev: `${base}${archiveIndexPath(section.slug)}${options.archive}.${format}` } }
       : {}),
   };
 }

@@ -5,7 +5,7 @@
 // Publishing a section records where its window ends (the boundary) and marks dirty the months whose
 // archive that move, or an accepted change, touches; each dirty month is rebuilt on its own turn, and
 // only the documents whose signature changed are rendered and written.
-import { DEFAULT_FEED_LIMIT, findSection } from "../config/publication";
+import { ALL_SECTIONS, DEFAULT_FEED_LIMIT, findSection } from "../config/publication";
 import { type ArchiveIndex, type ArchiveMeta, archiveHead, archiveSignature } from "../feeds/archive/documents";
 import { type ArchiveMonth, type ArchivePart, monthOf, monthRange, monthsBetween, partName } from "../feeds/archive/month";
 import { type ArchivedMonth, chainLinks, cutParts, newestPart } from "../feeds/archive/parts";
@@ -15,8 +15,6 @@ import { isVisible, type SnapshotItem } from "../feeds/snapshot";
 import type { StoredArticle } from "../model/article";
 import { archiveIndexKey, archiveKey } from "../storage/kv-keys";
 import type { KvWrite } from "../storage/kv-publisher";
-
-const ALL = "all";
 
 /** Where the current feed's window ends, in feed order (published_ms DESC, id ASC); null: the feed shows nothing. */
 interface Boundary {
@@ -216,7 +214,7 @@ export class MonthlyArchives {
       for (const place of [was, { section: article.section, month }]) {
         if (!place) continue;
         this.host.markDirty(archiveMonthKey(place.section, place.month));
-        this.host.markDirty(archiveMonthKey(ALL, place.month));
+        this.host.markDirty(archiveMonthKey(ALL_SECTIONS, place.month));
       }
       this.sql.exec("INSERT OR REPLACE INTO archive_placements (id, section, month) VALUES (?, ?, ?)", article.id, article.section, month);
     }
@@ -366,5 +364,5 @@ export class MonthlyArchives {
 
 /** The SQL condition for articles of `section` (every article for `all`). */
 function inSection(section: string, prefix = ""): { where: string; params: string[] } {
-  return section === ALL ? { where: "1", params: [] } : { where: `${prefix}section = ?`, params: [section] };
+  return section === ALL_SECTIONS ? { where: "1", params: [] } : { where: `${prefix}section = ?`, params: [section] };
 }
