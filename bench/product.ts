@@ -1,6 +1,8 @@
 // Measurement hook (bench only): the product's pure read/publish path, re-exported so the
 // benchmark can bundle it with esbuild and time it in-process under Node. No product code here.
 export { DEFAULT_FEED_LIMIT, findSection } from "../src/config/publication";
+export { archiveHead, archiveSignature } from "../src/feeds/archive/documents";
+export { chainLinks, cutParts } from "../src/feeds/archive/parts";
 export { type FeedIndex, fragmentOf } from "../src/feeds/feed-index";
 export { feedEtag, feedLinks, isNotModified, linkHeader, syndicationLicense } from "../src/feeds/http";
 export { FEED_FORMATS } from "../src/feeds/model";

@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
+import { kvWrittenSince, measureMonthBuild, settledArchivePath } from "./lib/archives.mjs";
 import { archiveSlice, BODY_PARAGRAPHS } from "./lib/articles.mjs";
 import { loadProduct } from "./lib/bundle.mjs";
 import { startWrangler } from "./lib/dev-server.mjs";
@@ -30,6 +31,8 @@ const FILTER = "region=gansu/lanzhou&topic=tourism,transport";
  */
 const RENDER_OR_ARTICLE_READ = /^(render\w*|generate(Rss|Atom|Json)Feed|publicFragments|loadArticles|loadFragments|itemFragments)$/;
 
+/** Found once the first articles are published (settledArchivePath). */
+let archivePath = null;
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
 const results = {
@@ -53,6 +56,8 @@ log("machine:", JSON.stringify(results.machine));
 const product = await loadProduct();
 log("render cost in-process (Node, esbuild bundle of src/feeds)…");
 results.render = measureRenderCost(product);
+log("archive month build in-process (600 articles)…");
+results.archives = { month_build: measureMonthBuild(product, 600) };
 
 const secret = `whsec_${randomBytes(32).toString("base64")}`;
 const adminToken = randomBytes(24).toString("base64url");
@@ -84,6 +89,9 @@ try {
   results.ingest.batches_sequential = await deliver(worker.url, secret, batches(archiveSlice(400, SMALL - 400)), { concurrency: 1 });
   results.publish = { [SMALL]: await waitPublished(worker.url, SMALL) };
 
+  // A settled month's archive document of the section, loaded like its current feed.
+  archivePath = await settledArchivePath(worker.url, SECTION);
+  if (!archivePath) throw new Error(`/feeds/${SECTION}.rss leads to no settled archive document`);
   const partner = await setUpPartner(worker.url, adminToken);
   results.feeds = { [SMALL]: await measureFeeds(feedCases(partner), true) };
   results.profile = await profileCases(partner);
@@ -101,6 +109,7 @@ try {
     true,
   );
   results.kv[LARGE] = kvSizes(worker.stateDir, product.kvKeys, [SECTION, "all"], product.FEED_FORMATS);
+  results.archives.correction = await correctOldArticle(LARGE);
   log(`ingest: 200 single pushes one at a time, archive of ${LARGE}…`);
   results.ingest.single_sequential_large = await deliver(worker.url, secret, archiveSlice(LARGE, 200), { concurrency: 1 });
 } finally {
@@ -190,6 +199,23 @@ async function setUpPartner(url, admin) {
   return (await keyed.json()).key;
 }
 
+/** Corrects one old article (in a settled month) and measures what KV received for it. */
+async function correctOldArticle(stored) {
+  const [old] = archiveSlice(100, 1);
+  const marker = Date.now();
+  await deliver(worker.url, secret, [{ ...old, version: 2, title: `${old.title}(更正)` }], { concurrency: 1 });
+  await new Promise((r) => setTimeout(r, 1000));
+  for (const started = performance.now(); newsroomState(worker.stateDir)?.dirty !== 0; ) {
+    if (performance.now() - started > 120_000) throw new Error("the correction was not published within 120 s");
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const written = kvWrittenSince(worker.stateDir, marker);
+  log(
+    `correction of ${old.id} (${old.published_at}): ${written.keys} KV keys, ${written.bytes} bytes, archives ${written.archive_bytes} bytes`,
+  );
+  return { stored, id: old.id, section: old.section, published_at: old.published_at, ...written };
+}
+
 function feedCases(partnerKey) {
   const cases = [
     ...["rss", "atom", "json"].map((f) => ({ name: `unfiltered ${f}`, path: `/feeds/${SECTION}.${f}`, scale: f === "rss" })),
@@ -202,6 +228,7 @@ function feedCases(partnerKey) {
       scale: true,
     },
     { name: "304 (If-None-Match)", path: `/feeds/${SECTION}.rss`, conditional: true },
+    { name: "archive rss (settled month)", path: archivePath, scale: true },
   ];
   cases.push({ name: "partner rss", path: `/partner/feeds/${SECTION}.rss`, headers: { Authorization: `Bearer ${partnerKey}` } });
   return cases;
@@ -211,7 +238,7 @@ function feedCases(partnerKey) {
 async function profileCases(partnerKey) {
   const out = {};
   const cases = feedCases(partnerKey).filter(
-    (c) => !c.name.includes("Cache API") && !["unfiltered atom", "unfiltered json"].includes(c.name),
+    (c) => !c.name.includes("Cache API") && !c.name.startsWith("archive") && !["unfiltered atom", "unfiltered json"].includes(c.name),
   );
   log("profile: baseline…");
   out["baseline (unfiltered rss bytes)"] = await profileRequests(baseline.inspectorPort, { origin: baseline.url, path: cases[0].path });

@@ -2,9 +2,11 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { renderArchiveIndexPage, renderArchivePage } from "./discovery/archive-pages";
 import { renderFeedPage } from "./discovery/feed-page";
 import { DOCUMENTED_PATHS } from "./discovery/openapi";
 import { discovery } from "./discovery/routes";
+import { archiveFeeds } from "./feeds/archive/routes";
 import { publicFeeds } from "./feeds/routes";
 import { documentedStatuses } from "./http/documented-statuses";
 import { publicCors, securityHeaders } from "./http/headers";
@@ -22,6 +24,7 @@ for (const path of ["/feeds/*", "/feeds.opml", "/openapi.json"]) app.use(path, p
 
 app.route("/v1/articles", ingest);
 app.route("/feeds", publicFeeds(renderFeedPage));
+app.route("/feeds", archiveFeeds({ archive: renderArchivePage, index: renderArchiveIndexPage }));
 app.route("/partner", partnerFeeds);
 app.route("/v1/partners", partnerAdmin);
 app.route("/", discovery);

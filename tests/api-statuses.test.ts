@@ -4,7 +4,7 @@
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
 import { documentedStatuses } from "../src/http/documented-statuses";
-import { publish, push, request, SEED, signedHeaders } from "./helpers/cms";
+import { article, publish, push, request, SEED, signedHeaders } from "./helpers/cms";
 import { TEST_SECRETS } from "./helpers/secrets";
 
 type Doc = { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
@@ -25,6 +25,7 @@ let key = "";
 let slowKey = "";
 let etag = "";
 let partnerEtag = "";
+let archiveEtag = "";
 
 beforeAll(async () => {
   expect((await push(SEED)).status).toBe(200);
@@ -65,6 +66,32 @@ const CASES: [string, string, number, () => Promise<Response>][] = [
   ["GET", "/feeds/{section}.{format}", 304, () => request("/feeds/yaowen.rss", { headers: { "If-None-Match": etag } })],
   ["GET", "/feeds/{section}.{format}", 400, () => request("/feeds/yaowen.rss?limit=0")],
   ["GET", "/feeds/{section}.{format}", 404, () => request("/feeds/nowhere.rss")],
+  [
+    "GET",
+    "/feeds/{section}/archive/{month}.{format}",
+    200,
+    async () => {
+      // 21 articles of January: the current feed shows 20, the oldest is archived.
+      const january = Array.from({ length: 21 }, (_, i) =>
+        article({ id: `jan-${i}`, section: "shijie", published_at: `2024-01-${String(i + 2).padStart(2, "0")}T10:00:00+08:00` }),
+      );
+      expect((await push(january)).status).toBe(200);
+      await publish();
+      const res = await request("/feeds/shijie/archive/2024-01.atom");
+      archiveEtag = res.headers.get("ETag")!;
+      return res;
+    },
+  ],
+  [
+    "GET",
+    "/feeds/{section}/archive/{month}.{format}",
+    304,
+    () => request("/feeds/shijie/archive/2024-01.atom", { headers: { "If-None-Match": archiveEtag } }),
+  ],
+  ["GET", "/feeds/{section}/archive/{month}.{format}", 400, () => request("/feeds/shijie/archive/2024-13.atom")],
+  ["GET", "/feeds/{section}/archive/{month}.{format}", 404, () => request("/feeds/shijie/archive/2023-06.atom")],
+  ["GET", "/feeds/{section}/archive/", 200, () => request("/feeds/shijie/archive/")],
+  ["GET", "/feeds/{section}/archive/", 404, () => request("/feeds/nowhere/archive/")],
   ["GET", "/partner/feeds/{section}.{format}", 200, () => request("/partner/feeds/yaowen.rss", { headers: bearer(key) })],
   [
     "GET",

@@ -25,4 +25,6 @@ export const CACHE_CONTROL = {
   /** Answers about one moment that must not be kept at all (admin reads, partner bodies KV has not caught up with). */
   noStore: "no-store",
   partnerNoStore: "private, no-store",
+  /** An archive document whose month no longer changes but for a correction or withdrawal: its ETag stays, so readers revalidate cheaply. */
+  settledArchive: `public, max-age=${PAGE_MAX_AGE_SECONDS}`,
 } as const;

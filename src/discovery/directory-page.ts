@@ -1,6 +1,7 @@
 // GET /: the directory a person lands on — every section with its three feeds, autodiscovery links for
 // readers and browser extensions, how to subscribe, what partners do, and the licence.
 import { PUBLIC_LICENCE, PUBLICATION } from "../config/publication";
+import { archiveIndexPath } from "../feeds/archive/month";
 import { FEED_FORMAT_NAMES } from "../feeds/model";
 import { autodiscoveryLink, DIRECTORY_SECTIONS, sectionFeeds } from "./feed-links";
 import { html } from "./html";
@@ -27,6 +28,7 @@ ${sections.map(
 <h3>${section.name}</h3>
 <p class="muted">${section.description}</p>
 <p class="formats">${feeds.map((f) => html`<a href="${f.url}" type="${f.type}">${FEED_FORMAT_NAMES[f.format]}</a>`)}</p>
+<p class="muted"><a href="${base}${archiveIndexPath(section.slug)}">更早的文章:按月存檔</a></p>
 </li>
 `,
 )}</ul>

@@ -179,6 +179,54 @@ export const API_PATHS = {
       responses: feedResponses("public"),
     },
   },
+  "/feeds/{section}/archive/{month}.{format}": {
+    parameters: [
+      FEED_PARAMS[0],
+      pathParam(
+        "month",
+        "The month in Beijing time (+08:00), `YYYY-MM`; a busy month's part N ≥ 2 is `YYYY-MM-N` (part 1 holds the month's oldest items).",
+        { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])(-([2-9]|[1-9]\\d+))?$" },
+        "2024-01",
+      ),
+      FEED_PARAMS[1],
+    ],
+    get: {
+      tags: ["feeds"],
+      summary:
+        "An RFC 5005 archive document: the visible articles of the month that the current feed no longer shows, newest first, at most 500; `<fh:archive/>`, `rel=current`, `prev-archive`/`next-archive` (JSON Feed: `next_url`). The unfiltered current feed links the newest one (docs/archives.md).",
+      security: [],
+      responses: {
+        "200": {
+          description: "The archive document, pre-rendered; its strong ETag changes only when its content does.",
+          headers: {
+            ...feedHeaders("public"),
+            "Cache-Control": {
+              description: `\`${CACHE_CONTROL.settledArchive}\`; the newest archive, which still fills as items leave the current feed, \`${CACHE_CONTROL.publicFeed}\`.`,
+              schema: { type: "string" },
+            },
+            Link: {
+              description:
+                'rel="self", rel="alternate" (other formats), rel="current", rel="prev-archive" / rel="next-archive" where they exist, rel="license".',
+              schema: { type: "string" },
+            },
+          },
+          content: feedContent("public"),
+        },
+        "304": { description: "Not modified since the `If-None-Match` / `If-Modified-Since` given." },
+        "400": problem("The month is malformed or has not begun, or a part is numbered 0 or 1 (`errors` points at `#/path/month`)."),
+        "404": problem("Unknown section or format, a part beyond the month's last, or nothing archived for that month."),
+      },
+    },
+  },
+  "/feeds/{section}/archive/": {
+    parameters: [FEED_PARAMS[0]],
+    get: {
+      tags: ["feeds"],
+      summary: "A page for people: the section's archived months, newest first, with links to every archive document.",
+      security: [],
+      responses: { "200": html("The archive page."), "404": problem("Unknown section.") },
+    },
+  },
   "/partner/feeds/{section}.{format}": {
     parameters: FEED_PARAMS,
     get: {

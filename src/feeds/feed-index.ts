@@ -32,6 +32,8 @@ export interface FeedIndex {
   withdrawals: Withdrawal[];
   /** The base URL our own links in the fragments were rendered with. */
   base: string;
+  /** The newest archive document (`2026-11`, `2026-11-2`) the unfiltered feed links to as prev-archive. */
+  archive?: string;
 }
 
 /** Metadata stored with a pre-rendered unfiltered feed body. */

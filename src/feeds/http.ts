@@ -4,7 +4,7 @@ import { type DictionaryObject, DisplayString, serializeDictionary, Token } from
 import { FEED_FORMATS, type FeedFormat, feedMediaType } from "./model";
 
 /** Two 32-bit FNV-style hashes (64 bits): a cheap, stable digest for ETags (not a security boundary). */
-function digest(text: string): string {
+export function digest(text: string): string {
   let h1 = 0x811c9dc5;
   let h2 = 0x01000193;
   for (let i = 0; i < text.length; i++) {

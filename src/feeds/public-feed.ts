@@ -1,9 +1,10 @@
 // The public face of a feed: its head, the public licence terms, and items as readers get them.
 import { ALL_SECTIONS, PUBLIC_LICENCE, PUBLICATION, type Section } from "../config/publication";
 import type { StoredArticle } from "../model/article";
+import { archiveIndexPath } from "./archive/month";
 import type { LicenceTerms } from "./http";
 import { FEED_FORMATS, type FeedFormat, feedMediaType } from "./model";
-import { canonicalQuery, type FeedQuery } from "./query";
+import { canonicalQuery, type FeedQuery, isUnfiltered } from "./query";
 import { type FeedHead, publicRights, renderItem } from "./render";
 
 /**
@@ -38,6 +39,8 @@ export function feedHead(options: {
   updated: Date;
   licenceUrl: string;
   titleSuffix?: string;
+  /** The newest archive document (`2026-11`); the unfiltered public feed links to it (RFC 5005). */
+  archive?: string | undefined;
 }): FeedHead {
   const { base, pathPrefix, section, format, query } = options;
   const name = section.slug === ALL_SECTIONS ? "全部欄目" : section.name;
@@ -55,6 +58,9 @@ export function feedHead(options: {
     language: PUBLICATION.language,
     copyright: PUBLICATION.copyright,
     updated: options.updated,
+    ...(options.archive && pathPrefix === "/feeds" && isUnfiltered(query)
+      ? { history: { archive: false, prev: `${base}${archiveIndexPath(section.slug)}${options.archive}.${format}` } }
+      : {}),
   };
 }
 

@@ -14,7 +14,7 @@ import { lastModified, liftedEmbargoes, nextEmbargo, selectEntries } from "./sel
 import type { SectionSnapshot } from "./snapshot";
 
 /** Bump when rendered items change shape, so the Newsroom re-renders its cached fragments. */
-export const RENDERER_VERSION = "1";
+export const RENDERER_VERSION = "2";
 
 /** Fragment texts are immutable per revision; readers of an older index may still need them for a while. */
 const FRAGMENTS_TTL_SECONDS = 24 * 3600;
@@ -53,6 +53,7 @@ export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentS
     entries,
     withdrawals: snapshot.withdrawals,
     base,
+    ...(snapshot.archive ? { archive: snapshot.archive } : {}),
   };
   const writes: KvWrite[] = [{ key: indexKey(snapshot.section), value: JSON.stringify(index) }];
   for (const format of FEED_FORMATS) {
@@ -79,6 +80,7 @@ function prerenderedFeed(index: FeedIndex, format: FeedFormat, fragmentText: str
       query: UNFILTERED_QUERY,
       updated: new Date(updated),
       licenceUrl: publicLicenceUrl(base),
+      archive: index.archive,
     }),
     selected.map((entry) => fragmentOf(entry, format, fragmentText)),
   );

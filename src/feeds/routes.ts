@@ -84,6 +84,7 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
       query,
       updated: new Date(modified),
       licenceUrl: publicLicenceUrl(base),
+      archive: index.archive,
     });
     return { body: renderDocument(format, head, fragments), complete };
   }

@@ -36,4 +36,6 @@ export interface SectionSnapshot {
   items: SnapshotItem[];
   /** Withdrawals of articles that were visible, newest first, for WITHDRAWAL_NOTICE_MS. */
   withdrawals: Withdrawal[];
+  /** The newest archive document (`2026-11`, `2026-11-2`), which the current feed links to; absent when nothing is archived. */
+  archive?: string;
 }

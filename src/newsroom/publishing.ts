@@ -3,6 +3,7 @@
 // (src/storage/kv-publisher.ts) paces, writes and retries them. To publish something new, add a kind
 // of dirty key to `outputs` below and mark it dirty where it changes.
 import { ALL_SECTIONS, SECTIONS } from "../config/publication";
+import { partName } from "../feeds/archive/month";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
 import { RENDERER_VERSION, sectionOutputs } from "../feeds/publish";
 import { embargoLifted, epochMs } from "../model/article";
@@ -10,13 +11,15 @@ import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
 import { articleRow, lastChange, newestPublished, recentWithdrawals } from "./archive";
 import { cachedFragments } from "./fragment-cache";
+import { MonthlyArchives } from "./monthly-archives";
 
-/** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`. */
-type DirtyKind = "section" | "article";
+/** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`. */
+type DirtyKind = "section" | "article" | "archive" | "archive-index";
 
 export class Publishing {
   private readonly sql: SqlStorage;
   private readonly publisher: KvPublisher;
+  private readonly archives: MonthlyArchives;
 
   /** What each kind of dirty key publishes, built synchronously from SQLite when the key is due. */
   private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
@@ -27,6 +30,13 @@ export class Publishing {
       const row = articleRow(this.sql, id);
       return [{ key: articleKey(id), value: row?.status === "published" ? row.doc : null }];
     },
+    // A month's archive documents of a section (`yaowen/2026-11`): those whose content changed.
+    archive: (name, now) => {
+      const slash = name.lastIndexOf("/");
+      return this.archives.buildMonth(name.slice(0, slash), name.slice(slash + 1), now);
+    },
+    // The list of a section's archived months, for its archive page.
+    "archive-index": (section) => this.archives.buildIndex(section),
   };
 
   constructor(
@@ -37,8 +47,16 @@ export class Publishing {
     this.sql = storage.sql;
     this.publisher = new KvPublisher(storage, () => this.env().FEEDS, {
       build: (key, now) => this.build(key, now),
-      // Sections are what readers see, and building one is the slow part: first, one per run.
-      heavy: (key) => key.startsWith("section:"),
+      // Sections are what readers see, and building one is the slow part: first, one per run; then archive months.
+      heavy: (key) => (key.startsWith("section:") ? 2 : key.startsWith("archive:") ? 1 : 0),
+    });
+    this.archives = new MonthlyArchives({
+      sql: this.sql,
+      markDirty: (key) => this.publisher.markDirty(key),
+      ensureDirty: (key) => this.publisher.ensureDirty(key),
+      fragments: (article) => cachedFragments(this.sql, article, this.base()),
+      renderer: () => `${RENDERER_VERSION}|${this.base()}`,
+      base: () => this.base(),
     });
   }
 
@@ -98,10 +116,12 @@ export class Publishing {
   /** A section's snapshot from the archive, under a new revision, turned into its KV writes. */
   private section(section: string, now: number): KvWrite[] {
     const items = newestPublished(this.sql, section);
+    // Where the current feed's window now ends decides what the archives hold (and which months to rebuild).
+    const archived = this.archives.sectionPublished(section, items, now);
     const nextEmbargo = items
       .flatMap((i) => (i.article.embargo_until ? [epochMs(i.article.embargo_until)] : []))
       .filter((t) => !embargoLifted(t, now))
-      .reduce((min, t) => Math.min(min, t), Number.POSITIVE_INFINITY);
+      .reduce((min, t) => Math.min(min, t), archived.nextEmbargo ?? Number.POSITIVE_INFINITY);
     const revision = this.sql
       .exec<{ revision: number }>(
         `INSERT INTO published (key, revision, next_embargo_ms) VALUES (?, 1, ?)
@@ -117,6 +137,7 @@ export class Publishing {
       changed_ms: lastChange(this.sql, section),
       items,
       withdrawals: recentWithdrawals(this.sql, section, now),
+      ...(archived.newest ? { archive: partName(archived.newest) } : {}),
     };
     const base = this.base();
     return sectionOutputs(snapshot, (article) => cachedFragments(this.sql, article, base), base, now);

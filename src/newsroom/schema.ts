@@ -37,4 +37,13 @@ export const NEWSROOM_MIGRATIONS: readonly string[] = [
    DROP TABLE dirty;
    DELETE FROM published WHERE key NOT LIKE 'section:%';
    ALTER TABLE published DROP COLUMN written_ms;`,
+
+  // 3. Monthly archives (src/newsroom/monthly-archives.ts): where each section's current feed ends, which
+  //    month each article was last placed in, each archived month's shape and each document's signature;
+  //    an index for embargoes that lift on articles older than any current feed.
+  `CREATE TABLE archive_state (section TEXT PRIMARY KEY, rendering TEXT NOT NULL, boundary_ms INTEGER, boundary_id TEXT);
+   CREATE TABLE archive_placements (id TEXT PRIMARY KEY, section TEXT NOT NULL, month TEXT NOT NULL);
+   CREATE TABLE archive_months (section TEXT NOT NULL, month TEXT NOT NULL, parts INTEGER NOT NULL, items INTEGER NOT NULL, PRIMARY KEY (section, month));
+   CREATE TABLE archive_documents (section TEXT NOT NULL, month TEXT NOT NULL, part INTEGER NOT NULL, signature TEXT NOT NULL, modified_ms INTEGER NOT NULL, PRIMARY KEY (section, month, part));
+   CREATE INDEX articles_embargo ON articles (embargo_ms) WHERE embargo_ms IS NOT NULL;`,
 ];

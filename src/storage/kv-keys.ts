@@ -32,3 +32,12 @@ export const fragmentsKey = (section: string, format: string, revision: number) 
 
 /** The pre-rendered unfiltered feed of a section in one format; metadata: revision, lifted, valid_until, last_modified, base. */
 export const feedKey = (section: string, format: string) => `feed:${PUBLISHED_FORMAT}:${section}:${format}`;
+
+/**
+ * One archive document of a section (RFC 5005): `name` is `2026-11` or `2026-11-2`; metadata: ArchiveMeta
+ * (src/feeds/archive/documents.ts). Written when its content changes, deleted when the month empties.
+ */
+export const archiveKey = (section: string, name: string, format: string) => `archive:${PUBLISHED_FORMAT}:${section}:${name}:${format}`;
+
+/** A section's archived months, newest first, for its archive index page: ArchiveIndex JSON. */
+export const archiveIndexKey = (section: string) => `archive-index:${PUBLISHED_FORMAT}:${section}`;

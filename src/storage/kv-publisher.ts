@@ -42,8 +42,11 @@ export interface KvPublisherOptions {
    * while other keys publish.
    */
   build?: (key: string, now: number) => KvWrite[];
-  /** Keys whose build is heavy synchronous work: published first, at most one per run, so other calls interleave. */
-  heavy?: (key: string) => boolean;
+  /**
+   * Keys whose build is heavy synchronous work answer a rank above 0: published first (higher ranks
+   * before lower), at most one per run, so other calls interleave. Light keys answer 0.
+   */
+  heavy?: (key: string) => number;
 }
 
 interface Entry {
@@ -75,6 +78,11 @@ export class KvPublisher {
   /** Marks `key` dirty: `build` makes its writes when it is due. Synchronous: call it inside the change's transaction. */
   markDirty(key: string): void {
     this.upsert(key, null);
+  }
+
+  /** Marks `key` dirty unless it already waits, keeping any backoff it is in: for a rebuild that only refreshes what it would build anyway. */
+  ensureDirty(key: string): void {
+    this.sql.exec("INSERT INTO kv_outbox (key, writes, gen) VALUES (?, NULL, 1) ON CONFLICT (key) DO NOTHING", key);
   }
 
   private upsert(key: string, writes: string | null): void {
@@ -117,7 +125,7 @@ export class KvPublisher {
   }
 
   private async run(now: number): Promise<void> {
-    const heavy = this.options.heavy ?? (() => false);
+    const heavy = this.options.heavy ?? (() => 0);
     const due = this.sql
       .exec<Entry>(
         `SELECT o.key, o.writes, o.gen, o.attempts FROM kv_outbox o LEFT JOIN kv_written w ON w.key = o.key
@@ -127,7 +135,7 @@ export class KvPublisher {
         now,
       )
       .toArray()
-      .sort((a, b) => Number(heavy(b.key)) - Number(heavy(a.key)));
+      .sort((a, b) => heavy(b.key) - heavy(a.key));
 
     // Build every batch synchronously first (no other call interleaves here), within the per-invocation
     // KV operation budget; what does not fit waits for the next run, moments later.
@@ -136,7 +144,7 @@ export class KvPublisher {
     let heavyBuilt = 0;
     for (const entry of due) {
       if (operations >= KV_OPERATIONS_PER_RUN) break;
-      if (heavy(entry.key) && heavyBuilt++ > 0) continue;
+      if (heavy(entry.key) > 0 && heavyBuilt++ > 0) continue;
       const writes = this.writesOf(entry, now);
       if (!writes) continue;
       operations += writes.length;

@@ -6,9 +6,11 @@ import type { StoredArticle } from "../../model/article";
 import {
   extractBetween,
   type FeedHead,
+  historyLinks,
   type ItemOptions,
   itemId,
   leadImage,
+  markArchive,
   PLACEHOLDER_HEAD,
   reprintSource,
   rightsText,
@@ -60,7 +62,7 @@ function atomEntry(article: StoredArticle, options: ItemOptions): AtomEntry {
 }
 
 function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
-  return tightenCdata(
+  const xml = tightenCdata(
     generateAtomFeed({
       id: head.id,
       title: { value: head.title, type: "text" },
@@ -74,10 +76,12 @@ function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
         { href: head.homeUrl, rel: "alternate", type: "text/html" },
         ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type })),
         { href: head.licenceUrl, rel: "license" },
+        ...historyLinks(head.history),
       ],
       entries,
     }),
   ).replace("<feed ", `<feed xml:lang="${escapeXml(head.language)}" `);
+  return markArchive(xml, head.history, "feed", "feed");
 }
 
 export function renderAtomEntry(article: StoredArticle, options: ItemOptions): string {

@@ -6,7 +6,7 @@ import { renderJsonDocument, renderJsonItem } from "./json";
 import { renderRssDocument, renderRssItem } from "./rss";
 import type { FeedHead, ItemOptions, Tombstone } from "./shared";
 
-export type { FeedHead, ItemOptions, ItemRights, ItemVariant, Tombstone } from "./shared";
+export type { FeedHead, FeedHistory, ItemOptions, ItemRights, ItemVariant, Tombstone } from "./shared";
 export { itemId, publicRights } from "./shared";
 
 export function renderItem(format: FeedFormat, article: StoredArticle, options: ItemOptions): string {

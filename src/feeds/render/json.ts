@@ -56,6 +56,7 @@ function jsonDocument(head: FeedHead, items: JsonItem[]): object {
     title: head.title,
     home_page_url: head.homeUrl,
     feed_url: head.selfUrl,
+    ...(head.history?.prev ? { next_url: head.history.prev } : {}),
     description: head.description,
     language: head.language,
     authors: [{ name: head.title, url: head.homeUrl }],

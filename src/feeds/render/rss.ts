@@ -5,9 +5,11 @@ import type { StoredArticle } from "../../model/article";
 import {
   extractBetween,
   type FeedHead,
+  historyLinks,
   type ItemOptions,
   itemId,
   leadImage,
+  markArchive,
   PLACEHOLDER_HEAD,
   reprintSource,
   rightsText,
@@ -57,7 +59,7 @@ function rssItem(article: StoredArticle, options: ItemOptions): RssItem {
 }
 
 function rssDocument(head: FeedHead, items: RssItem[]): string {
-  return tightenCdata(
+  const xml = tightenCdata(
     generateRssFeed({
       title: head.title,
       link: head.homeUrl,
@@ -73,11 +75,13 @@ function rssDocument(head: FeedHead, items: RssItem[]): string {
           { href: head.selfUrl, rel: "self", type: "application/rss+xml" },
           ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type })),
           { href: head.licenceUrl, rel: "license" },
+          ...historyLinks(head.history),
         ],
       },
       items,
     }),
   );
+  return markArchive(xml, head.history, "rss", "channel");
 }
 
 /** One <item> element, rendered once per article version and reused in every feed. */

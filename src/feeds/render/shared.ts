@@ -16,6 +16,39 @@ export interface FeedHead {
   copyright: string;
   /** The newest change the feed shows (equals Last-Modified). */
   updated: Date;
+  /** RFC 5005 feed history: the current feed's link to its newest archive, or an archive's place in the chain. */
+  history?: FeedHistory;
+}
+
+/** RFC 5005 links. URLs are in the document's own format. */
+export interface FeedHistory {
+  /** This document is an archive (`<fh:archive/>`); its `current` is the subscription feed. */
+  archive: boolean;
+  current?: string;
+  /** The next older archive document (rel="prev-archive"; JSON Feed's next_url). */
+  prev?: string;
+  /** The next newer archive document (rel="next-archive"). */
+  next?: string;
+}
+
+export const HISTORY_NS = "http://purl.org/syndication/history/1.0";
+
+/** The history links as Atom links (Atom itself, and atom:link in RSS). */
+export function historyLinks(history: FeedHistory | undefined): { href: string; rel: string }[] {
+  if (!history) return [];
+  return [
+    ...(history.current ? [{ href: history.current, rel: "current" }] : []),
+    ...(history.prev ? [{ href: history.prev, rel: "prev-archive" }] : []),
+    ...(history.next ? [{ href: history.next, rel: "next-archive" }] : []),
+  ];
+}
+
+/** Marks an XML document an archive: declares the fh namespace on `root` and puts `<fh:archive/>` first inside `container`. */
+export function markArchive(xml: string, history: FeedHistory | undefined, root: string, container: string): string {
+  if (!history?.archive) return xml;
+  const declared = xml.replace(`<${root} `, `<${root} xmlns:fh="${HISTORY_NS}" `);
+  const open = declared.indexOf(">", declared.indexOf(`<${container}`)) + 1;
+  return `${declared.slice(0, open)}\n<fh:archive/>${declared.slice(open)}`;
 }
 
 /** How an item may be used, as printed in it (RSS dc:rights, Atom rights + link rel=license, JSON _syndication). */

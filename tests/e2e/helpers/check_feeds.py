@@ -28,6 +28,8 @@ for path in sys.argv[1:]:
     report["titles"] = [e.get("title", "") for e in parsed.entries]
     report["ids"] = [e.get("id", "") for e in parsed.entries]
     report["has_content"] = [bool(e.get("content")) for e in parsed.entries]
+    # The feed's own links by relation (RFC 5005: current, prev-archive, next-archive), as feedparser reads them.
+    report["links"] = {l.get("rel"): l.get("href") for l in parsed.feed.get("links", []) if l.get("rel")}
     results[path] = report
 # ASCII output: a reader-side decoding quirk must show up in the report, not crash it.
 print(json.dumps(results))

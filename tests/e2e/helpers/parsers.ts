@@ -15,6 +15,7 @@ export interface PythonReport {
   titles: string[];
   ids: string[];
   has_content: boolean[];
+  links: Record<string, string>;
 }
 
 /** Runs feedparser and expat over many feed bodies in one python process. */

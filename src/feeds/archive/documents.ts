@@ -1,0 +1,102 @@
+// Archive documents as readers get them: the head of a month's document (RFC 5005 links, fh:archive),
+// assembled around the stored item fragments, and what is stored with it. Pure: the Newsroom calls it
+// at write time, for the documents whose content changed.
+import type { Section } from "../../config/publication";
+import { digest } from "../http";
+import { FEED_FORMATS, type FeedFormat, feedMediaType } from "../model";
+import { feedHead, feedUrl, publicLicenceUrl } from "../public-feed";
+import { UNFILTERED_QUERY } from "../query";
+import type { FeedHead, FeedHistory } from "../render";
+import { type ArchivePart, archiveIndexPath, archiveUrl, partName } from "./month";
+import type { ChainLinks } from "./parts";
+
+/** Stored with each archive document in KV. */
+export interface ArchiveMeta {
+  /** Digest of everything the document shows; the strong ETag follows from it. */
+  signature: string;
+  /** When the document's content last changed (its Last-Modified and <updated>). */
+  modified: number;
+  /** The base URL its own links were rendered with. */
+  base: string;
+  /** Its neighbours' names (`2026-10`, `2026-11-2`): prev is older, next newer; null at either end of the chain. */
+  prev: string | null;
+  next: string | null;
+  /** How many items it holds. */
+  items: number;
+}
+
+/** A section's archived months, newest first (KV archiveIndexKey). */
+export interface ArchiveIndex {
+  section: string;
+  months: { month: string; parts: number; items: number }[];
+}
+
+/** "2026年11月" for 2026-11. */
+export function monthLabel(month: string): string {
+  return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
+}
+
+/** What a document's title says after the section's: its month, and its part when the month has several. */
+export function archiveTitle(doc: ArchivePart, parts: number): string {
+  return ` · ${monthLabel(doc.month)}存檔${parts > 1 ? `(第 ${doc.part}/${parts} 部分)` : ""}`;
+}
+
+/**
+ * Identifies what a document shows: its items (id and version, in order), its place in the chain and
+ * the rendering. Equal signatures mean equal bytes, so an unchanged document is neither rendered nor written.
+ */
+export function archiveSignature(input: {
+  renderer: string;
+  base: string;
+  section: string;
+  doc: ArchivePart;
+  parts: number;
+  links: ChainLinks;
+  items: readonly { id: string; version: number }[];
+}): string {
+  const link = (p: ArchivePart | null) => (p ? partName(p) : "-");
+  const items = input.items.map((i) => `${i.id}@${i.version}`).join(",");
+  return digest(
+    `${input.renderer}|${input.base}|${input.section}|${partName(input.doc)}/${input.parts}|${link(input.links.prev)}|${link(input.links.next)}|${items}`,
+  );
+}
+
+/** The head of an archive document in one format. */
+export function archiveHead(options: {
+  base: string;
+  section: Section;
+  doc: ArchivePart;
+  parts: number;
+  links: ChainLinks;
+  format: FeedFormat;
+  updated: Date;
+}): FeedHead {
+  const { base, section, doc, parts, links, format } = options;
+  const head = feedHead({
+    base,
+    pathPrefix: "/feeds",
+    section,
+    format,
+    query: UNFILTERED_QUERY,
+    updated: options.updated,
+    licenceUrl: publicLicenceUrl(base),
+    titleSuffix: archiveTitle(doc, parts),
+  });
+  const history: FeedHistory = {
+    archive: true,
+    current: feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY),
+    ...(links.prev ? { prev: archiveUrl(base, section.slug, links.prev, format) } : {}),
+    ...(links.next ? { next: archiveUrl(base, section.slug, links.next, format) } : {}),
+  };
+  return {
+    ...head,
+    selfUrl: archiveUrl(base, section.slug, doc, format),
+    // A person following the document's home link lands on the list of the section's months.
+    homeUrl: `${base}${archiveIndexPath(section.slug)}`,
+    alternates: FEED_FORMATS.filter((f) => f !== format).map((f) => ({
+      type: feedMediaType(f),
+      url: archiveUrl(base, section.slug, doc, f),
+    })),
+    history,
+  };
+}
