@@ -7,6 +7,7 @@ import { renderFeedPage } from "./discovery/feed-page";
 import { DOCUMENTED_PATHS } from "./discovery/openapi";
 import { discovery } from "./discovery/routes";
 import { archiveFeeds } from "./feeds/archive/routes";
+import { type EdgePurgeMessage, purgeBatch } from "./feeds/edge-cache";
 import { publicFeeds } from "./feeds/routes";
 import { documentedStatuses } from "./http/documented-statuses";
 import { publicCors, securityHeaders } from "./http/headers";
@@ -54,4 +55,8 @@ export default {
   async scheduled(_controller, env) {
     await newsroom(env).reconcile();
   },
-} satisfies ExportedHandler<Env>;
+  /** Purges Workers Cache tags the Newsroom queued after a publish landed (only the Worker can purge its cache). */
+  async queue(batch, _env, ctx) {
+    await purgeBatch(batch, ctx.cache);
+  },
+} satisfies ExportedHandler<Env, EdgePurgeMessage>;

@@ -9,7 +9,7 @@ export const PAGE_MAX_AGE_SECONDS = 300;
 export const RENDER_CACHE_SECONDS = PAGE_MAX_AGE_SECONDS;
 /** KV's edge cache for values that change (indexes, pre-rendered bodies, articles, licence records): KV's minimum. */
 export const KV_MUTABLE_CACHE_TTL = 30;
-/** KV's edge cache for values written once and never changed (fragment texts, per index revision). */
+/** KV's edge cache for values written once and never changed (feed items, per article version). */
 export const KV_IMMUTABLE_CACHE_TTL = 3600;
 
 /** A browser may reuse a CORS preflight's answer this long (the public routes' CORS never changes between deploys). */

@@ -1,18 +1,18 @@
 // Public feeds (docs/feeds.md): GET /feeds/{section}.{rss|atom|json}?region=&topic=&limit=.
 // The unfiltered feed is one KV read of a pre-rendered body; a filtered one is one read of the
-// section index, selection in memory, one read of the fragments and a concatenation. ETags are
-// known before anything is rendered, so a 304 reads only the pre-rendered body's key or the index.
+// section index, selection in memory, one bulk read of the selected items and a concatenation. ETags
+// are known before anything is rendered, so a 304 reads only the section's validators (~150 bytes).
 import { type Context, Hono } from "hono";
 import { CACHE_CONTROL } from "../config/cache";
 import { publicBaseUrl, type Section } from "../config/publication";
 import { HTML_PAGE_HEADERS } from "../http/headers";
-import { type FeedIndex, fragmentOf } from "./feed-index";
+import { CACHE_TAG_HEADER, sectionCacheTag } from "./edge-cache";
 import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "./http";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
 import { type FeedPageRenderer, type FeedPageView, prefersHtml } from "./page-view";
 import { feedHead, feedUrl, publicFragments, publicLicenceTerms, publicLicenceUrl } from "./public-feed";
 import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
-import { articlesMatchIndex, loadArticles, loadFragments, loadIndex, loadPrerendered, rebase } from "./read";
+import { articlesMatchIndex, loadArticles, loadIndex, loadItems, loadPrerendered, loadValidators, rebase } from "./read";
 import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, selectEntries } from "./select";
 
@@ -32,11 +32,22 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
   const respond = (body: BodyInit | null, etag: string, modified: number) =>
     feedResponse({ body, etag, modified, section, format, query, base, html });
 
+  // A conditional request is decided from the section's validators (~150 bytes) while no embargo has lifted
+  // since they were published; otherwise, and when the client's copy is not current, from what follows.
+  const preconditions = preconditionsOf(c.req.raw);
+  if (preconditions.ifNoneMatch !== null || preconditions.ifModifiedSince !== null) {
+    const validators = await loadValidators(c.env.FEEDS, section.slug);
+    if (validators && (validators.valid_until === null || validators.valid_until > now)) {
+      const etag = feedEtag(validators.revision, validators.lifted, shape);
+      if (isNotModified(preconditions, etag, validators.last_modified)) return respond(null, etag, validators.last_modified);
+    }
+  }
+
   if (!html && isUnfiltered(query)) {
     const { value, metadata } = await loadPrerendered(c.env.FEEDS, section.slug, format);
     if (value !== null && metadata && (metadata.valid_until === null || metadata.valid_until > now)) {
       const etag = feedEtag(metadata.revision, metadata.lifted, shape);
-      if (isNotModified(preconditionsOf(c.req.raw), etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
+      if (isNotModified(preconditions, etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
       // With PUBLIC_BASE_URL set (production) the stored bytes go out as they are: no decoding, no copy.
       const body = metadata.base === base ? value : rebase(new TextDecoder().decode(value), metadata.base, base);
       return respond(body, etag, metadata.last_modified);
@@ -46,7 +57,7 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
   const index = await loadIndex(c.env.FEEDS, section.slug);
   const etag = feedEtag(index.revision, liftedEmbargoes(index, now), shape);
   const modified = lastModified(index, now);
-  if (isNotModified(preconditionsOf(c.req.raw), etag, modified)) return respond(null, etag, modified);
+  if (isNotModified(preconditions, etag, modified)) return respond(null, etag, modified);
 
   // The Cache API (a bonus: it does nothing on *.workers.dev) keeps renders by ETag, so a key can never serve stale bytes.
   const cacheKey = new Request(`${url.origin}/__render-cache/${encodeURIComponent(shape)}/${encodeURIComponent(etag)}`);
@@ -75,7 +86,14 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
       return { body: renderPage(view), complete: articlesMatchIndex(selected, view.items) };
     }
 
-    const { fragments, complete } = await itemFragments(c.env.FEEDS, index, selected, format, base);
+    // Items as published (rendered with the index's base); one the KV location lacks yet is rendered from its article.
+    const { items, complete } = await loadItems(
+      c.env.FEEDS,
+      index,
+      selected,
+      format,
+      (article) => publicFragments(article, index.base)[format],
+    );
     const head = feedHead({
       base,
       pathPrefix: "/feeds",
@@ -86,24 +104,15 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
       licenceUrl: publicLicenceUrl(base),
       archive: index.archive,
     });
-    return { body: renderDocument(format, head, fragments), complete };
+    return {
+      body: renderDocument(
+        format,
+        head,
+        items.map((item) => rebase(item, index.base, base)),
+      ),
+      complete,
+    };
   }
-}
-
-/**
- * Fragments of the selected entries, from the published text; rendered from the articles only if the
- * fragment text has not reached this location yet, and then `complete` only if they are the indexed versions.
- */
-async function itemFragments(kv: KVNamespace, index: FeedIndex, selected: FeedIndex["entries"], format: FeedFormat, base: string) {
-  if (selected.length === 0) return { fragments: [], complete: true };
-  const text = await loadFragments(kv, index.section, format, index.revision);
-  if (text !== null)
-    return { fragments: selected.map((entry) => rebase(fragmentOf(entry, format, text), index.base, base)), complete: true };
-  const articles = await loadArticles(
-    kv,
-    selected.map((e) => e.id),
-  );
-  return { fragments: articles.map((article) => publicFragments(article, base)[format]), complete: articlesMatchIndex(selected, articles) };
 }
 
 /** The headers that depend only on the feed and the base URL, built once per isolate. */
@@ -118,6 +127,8 @@ function feedFixedHeaders(base: string, section: Section, format: FeedFormat, qu
       Vary: "Accept",
       Link: linkHeader(feedLinks((f) => feedUrl(base, "/feeds", section, f, query), format, publicLicenceUrl(base))),
       "Syndication-License": syndicationLicense(publicLicenceTerms(base)),
+      // Workers Cache (production) purges this tag when the section publishes again; inert elsewhere.
+      [CACHE_TAG_HEADER]: sectionCacheTag(section.slug),
     };
     // Bounded: filters are validated, but keep the memo small whatever the traffic.
     if (fixedHeaders.size > 1000) fixedHeaders.clear();

@@ -4,13 +4,14 @@
 // of dirty key to `outputs` below and mark it dirty where it changes.
 import { ALL_SECTIONS, SECTIONS } from "../config/publication";
 import { partName } from "../feeds/archive/month";
+import { requestSectionPurge } from "../feeds/edge-cache";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
 import { RENDERER_VERSION, sectionOutputs } from "../feeds/publish";
-import { embargoLifted, epochMs } from "../model/article";
+import { embargoLifted, epochMs, type StoredArticle } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
-import { articleRow, lastChange, newestPublished, recentWithdrawals } from "./archive";
-import { cachedFragments } from "./fragment-cache";
+import { articleRow, lastChange, newestPublished, newestPublishedIds, recentWithdrawals } from "./archive";
+import { articleItemDeletes, articleItemWrites, cachedFragments } from "./fragment-cache";
 import { MonthlyArchives } from "./monthly-archives";
 
 /** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`. */
@@ -20,16 +21,16 @@ export class Publishing {
   private readonly sql: SqlStorage;
   private readonly publisher: KvPublisher;
   private readonly archives: MonthlyArchives;
+  /** Sections whose publish landed in this run: Workers Cache's answers built from the old one are purged. */
+  private readonly landedSections = new Set<string>();
 
   /** What each kind of dirty key publishes, built synchronously from SQLite when the key is due. */
   private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
     // The section's index, its fragment texts and its pre-rendered unfiltered feeds.
     section: (section, now) => this.section(section, now),
-    // The stored article for single-article reads; deleted once it is not published.
-    article: (id) => {
-      const row = articleRow(this.sql, id);
-      return [{ key: articleKey(id), value: row?.status === "published" ? row.doc : null }];
-    },
+    // The stored article for single-article reads, and its version's feed items under keys of their own
+    // (written once per version; the replaced version's deleted); all deleted once it is not published.
+    article: (id) => this.article(id),
     // A month's archive documents of a section (`yaowen/2026-11`): those whose content changed.
     archive: (name, now) => {
       const slash = name.lastIndexOf("/");
@@ -49,6 +50,9 @@ export class Publishing {
       build: (key, now) => this.build(key, now),
       // Sections are what readers see, and building one is the slow part: first, one per run; then archive months.
       heavy: (key) => (key.startsWith("section:") ? 2 : key.startsWith("archive:") ? 1 : 0),
+      landed: (key) => {
+        if (key.startsWith("section:")) this.landedSections.add(key.slice("section:".length));
+      },
     });
     this.archives = new MonthlyArchives({
       sql: this.sql,
@@ -71,12 +75,18 @@ export class Publishing {
     this.markDirty("article", id);
   }
 
-  /** After a deploy that changes what is published (keys or rendering), publish every section anew. */
+  /**
+   * After a deploy that changes what is published (keys or rendering), publish every section anew, and
+   * the items of every article a section index can list under the new renderer's keys.
+   */
   async republishIfFormatChanged(): Promise<void> {
     const format = `${PUBLISHED_FORMAT}|${RENDERER_VERSION}|${this.base()}`;
     const current = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'published_format'").toArray()[0]?.value;
     if (current === format) return;
-    for (const section of [...SECTIONS.map((s) => s.slug), ALL_SECTIONS]) this.markDirty("section", section);
+    for (const section of [...SECTIONS.map((s) => s.slug), ALL_SECTIONS]) {
+      this.markDirty("section", section);
+      for (const id of newestPublishedIds(this.sql, section)) this.markDirty("article", id);
+    }
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('published_format', ?)", format);
     await this.schedule();
   }
@@ -85,6 +95,13 @@ export class Publishing {
   async run(now: number): Promise<void> {
     this.liftEmbargoes(now);
     await this.publisher.publishDue();
+    const sections = [...this.landedSections];
+    this.landedSections.clear();
+    // A purge that cannot be queued is logged, not retried: the cached answers expire within their max-age anyway.
+    const purges = await Promise.allSettled(sections.map((section) => requestSectionPurge(this.env(), section)));
+    purges.forEach((p, i) => {
+      if (p.status === "rejected") console.error(`purge of section ${sections[i]} not queued:`, String(p.reason));
+    });
   }
 
   /** Arms the alarm for the next due key or embargo. */
@@ -111,6 +128,12 @@ export class Publishing {
       this.publisher.markDirty(key);
       this.sql.exec("UPDATE published SET next_embargo_ms = NULL WHERE key = ?", key);
     }
+  }
+
+  private article(id: string): KvWrite[] {
+    const row = articleRow(this.sql, id);
+    if (row?.status !== "published") return [{ key: articleKey(id), value: null }, ...articleItemDeletes(this.sql, id)];
+    return [{ key: articleKey(id), value: row.doc }, ...articleItemWrites(this.sql, JSON.parse(row.doc) as StoredArticle, this.base())];
   }
 
   /** A section's snapshot from the archive, under a new revision, turned into its KV writes. */

@@ -46,4 +46,8 @@ export const NEWSROOM_MIGRATIONS: readonly string[] = [
    CREATE TABLE archive_months (section TEXT NOT NULL, month TEXT NOT NULL, parts INTEGER NOT NULL, items INTEGER NOT NULL, PRIMARY KEY (section, month));
    CREATE TABLE archive_documents (section TEXT NOT NULL, month TEXT NOT NULL, part INTEGER NOT NULL, signature TEXT NOT NULL, modified_ms INTEGER NOT NULL, PRIMARY KEY (section, month, part));
    CREATE INDEX articles_embargo ON articles (embargo_ms) WHERE embargo_ms IS NOT NULL;`,
+
+  // 4. Which version of each article has its feed items in KV (under which renderer), so publishing a
+  //    newer version, or a withdrawal, deletes exactly the keys published before.
+  `CREATE TABLE published_items (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL);`,
 ];

@@ -6,7 +6,7 @@
  * reads only keys written in that shape, and the Newsroom republishes every section when it sees a
  * new value (src/newsroom/publishing.ts).
  */
-export const PUBLISHED_FORMAT = "v1";
+export const PUBLISHED_FORMAT = "v2";
 
 /**
  * The index of one section (or "all"): its newest articles' index fields, where each one's item lies in
@@ -26,9 +26,20 @@ export const licenceKey = (id: string) => `licence:${id}`;
  */
 export const partnerKeyKey = (sha256: string) => `partner-key:${sha256}`;
 
-/** One format's item fragments of a section at an index revision, concatenated; offsets live in the index. Expires after a day. */
-export const fragmentsKey = (section: string, format: string, revision: number) =>
-  `fragments:${PUBLISHED_FORMAT}:${section}:${format}:${revision}`;
+/**
+ * One article version's feed item in one format, as every section showing it serves it: written once
+ * when the version is published, deleted when a newer version replaces it or it is withdrawn, never
+ * rewritten because another article changed. `renderer` names the renderer and base URL it was
+ * rendered with (FeedIndex.items), so a deploy that renders differently writes new keys beside the old.
+ */
+export const itemKey = (renderer: string, id: string, version: number, format: string) =>
+  `item:${PUBLISHED_FORMAT}:${renderer}:${format}:${id}:${version}`;
+
+/**
+ * A section's validators (FeedValidators JSON, ~150 bytes): revision, embargoes lifted, next embargo,
+ * Last-Modified, base. A conditional request is answered from it without reading a body or the index.
+ */
+export const validatorsKey = (section: string) => `validators:${PUBLISHED_FORMAT}:${section}`;
 
 /** The pre-rendered unfiltered feed of a section in one format; metadata: revision, lifted, valid_until, last_modified, base. */
 export const feedKey = (section: string, format: string) => `feed:${PUBLISHED_FORMAT}:${section}:${format}`;
