@@ -26,7 +26,7 @@ export class Publishing {
 
   /** What each kind of dirty key publishes, built synchronously from SQLite when the key is due. */
   private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
-    // The section's index, its fragment texts and its pre-rendered unfiltered feeds.
+    // The section's index, its validators and its pre-rendered unfiltered feeds (items are the articles' own keys).
     section: (section, now) => this.section(section, now),
     // The stored article for single-article reads, and its version's feed items under keys of their own
     // (written once per version; the replaced version's deleted); all deleted once it is not published.
