@@ -70,7 +70,7 @@ beforeAll(async () => {
     expect((await push(article({ id: `cost-${n}`, published_at: at, topics }))).status).toBe(200);
   }
   await publish();
-});
+}, 60_000);
 
 describe("one article's update", () => {
   it("writes that version's items once, deletes the version it replaced, and rewrites no other article's items", async () => {
