@@ -34,7 +34,8 @@ describe("purge after a publish", () => {
     try {
       await push(article({ id: "purged", section: "shijie" }));
       await publish();
-      expect(sent.flatMap((m) => m.tags).sort()).toEqual(["feeds/all", "feeds/shijie"]);
+      // Each section publish that landed (a section may publish twice as its archives settle).
+      expect([...new Set(sent.flatMap((m) => m.tags))].sort()).toEqual(["feeds/all", "feeds/shijie"]);
     } finally {
       await runInDurableObject(stub(), (instance) => {
         (instance as unknown as { env: Env }).env = env;
