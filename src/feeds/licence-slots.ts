@@ -21,7 +21,6 @@ type Mode = "x" | "c" | "j";
 const MARK = "\u0001";
 const LETTERS: Record<Slot, string> = { licenceUrl: "L", attribution: "A", usageTerms: "U" };
 const SLOT_OF: Record<string, Slot> = { L: "licenceUrl", A: "attribution", U: "usageTerms" };
-const HOLE = /\u0001([LAU])([xcj])/g;
 
 /**
  * Renders with a unique stand-in for each slot, then turns each stand-in into a hole marked with how
@@ -67,6 +66,11 @@ export function slotValues(slots: LicenceSlots): FilledSlots {
 
 /** Fills every hole of a template (or of many templates joined). */
 export function fillSlots(template: string, values: FilledSlots): string {
-  if (!template.includes(MARK)) return template;
-  return template.replace(HOLE, (_, letter: string, mode: string) => values[`${letter}${mode}`]!);
+  const parts = template.split(MARK);
+  let out = parts[0]!;
+  for (let i = 1; i < parts.length; i++) {
+    const part = parts[i]!;
+    out += values[part.slice(0, 2)]! + part.slice(2);
+  }
+  return out;
 }

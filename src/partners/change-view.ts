@@ -13,7 +13,7 @@ export interface PartnerChange {
 }
 
 function visibleTo(entitlement: Entitlement, coverage: Coverage | null): boolean {
-  return coverage !== null && coverage.visible && covers(entitlement, coverage);
+  return coverage?.visible === true && covers(entitlement, coverage);
 }
 
 /**

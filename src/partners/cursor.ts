@@ -43,7 +43,11 @@ export async function encodeCursor(secret: string, partnerId: string, seq: numbe
   }
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
   const sealed = new Uint8Array(
-    await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: new TextEncoder().encode(partnerId) }, await cursorKey(secret), plain),
+    await crypto.subtle.encrypt(
+      { name: "AES-GCM", iv, additionalData: new TextEncoder().encode(partnerId) },
+      await cursorKey(secret),
+      plain,
+    ),
   );
   const out = new Uint8Array(IV_BYTES + sealed.byteLength);
   out.set(iv);

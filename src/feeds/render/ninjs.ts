@@ -56,7 +56,9 @@ export function ninjsTemplate(article: StoredArticle, version: NinjsVersion): st
         ...(article.original_title ? [{ role: "subtitle", value: article.original_title }] : []),
       ],
       ...(article.summary ? { descriptions: [{ role: "summary", contentType: "text/plain", value: article.summary }] } : {}),
-      ...(full ? { bodies: [{ role: "main", contentType: "text/html", charCount: article.body_html.length, value: article.body_html }] } : {}),
+      ...(full
+        ? { bodies: [{ role: "main", contentType: "text/html", charCount: article.body_html.length, value: article.body_html }] }
+        : {}),
       ...(article.authors.length ? { by: article.authors.map((a) => a.name).join("、") } : {}),
       ...(article.authors.length || article.editors.length
         ? {
@@ -68,9 +70,7 @@ export function ninjsTemplate(article: StoredArticle, version: NinjsVersion): st
         : {}),
       ...(article.topics.length ? { subjects: article.topics.map((t) => ({ name: topicLabel(t), literal: t, rel: "about" })) } : {}),
       ...(article.regions.length ? { places: article.regions.map((r) => ({ name: r, literal: r, rel: "about" })) } : {}),
-      ...(source
-        ? { infoSources: [{ name: source.name, role: "originalsource", ...(source.hasUrl ? { uri: source.url } : {}) }] }
-        : {}),
+      ...(source ? { infoSources: [{ name: source.name, role: "originalsource", ...(source.hasUrl ? { uri: source.url } : {}) }] } : {}),
       copyrightHolder: source ? source.name : PUBLICATION.title,
       copyrightNotice: `${article.rights.copyright} ${slots.attribution}`,
       usageTerms: slots.usageTerms,
