@@ -5,13 +5,13 @@
 // rendered when the article was accepted; the partner's licence is filled into their holes here.
 import { Hono } from "hono";
 import { publicBaseUrl } from "../config/publication";
-import { CHANGE_PAGE_SIZE, type ChangePage, pageOf } from "../feeds/change-log";
+import { type ChangePage, pageOf } from "../feeds/change-log";
 import { linkHeader, syndicationLicense } from "../feeds/http";
 import { fillSlots, slotValues } from "../feeds/licence-slots";
 import { canceledItem, type NinjsVersion } from "../feeds/render/ninjs";
 import { ProblemError } from "../http/problem";
 import { loadChangeHead, loadChangeItems, loadChangePage } from "./change-read";
-import { type PartnerChange, partnerChanges } from "./change-view";
+import { untilMissingItem, walkChanges } from "./change-view";
 import { CURSOR_MAX_LENGTH, decodeCursor, encodeCursor } from "./cursor";
 import { partnerSlots } from "./entitlement";
 import { licenceExpired } from "./model";
@@ -67,29 +67,21 @@ partnerChangeFeed.get("/changes", async (c) => {
     }
   }
 
-  // Walk pages from the cursor until the page of changes is full, the log (as KV shows it) ends, or the budget is spent.
-  const expired = licenceExpired(partner.license, now);
-  const taken: PartnerChange[] = [];
-  let resumeAfter = after;
-  for (let reads = 1; page !== null; reads++) {
-    const view = partnerChanges(partner, page.entries, resumeAfter, query.limit - taken.length, expired);
-    taken.push(...view.changes);
-    resumeAfter = view.resumeAfter;
-    const complete = page.entries.at(-1)?.seq === (page.page + 1) * CHANGE_PAGE_SIZE - 1;
-    if (taken.length >= query.limit || !complete || reads >= MAX_PAGES_PER_PULL) break;
-    page = await loadChangePage(kv, page.page + 1);
-  }
-
-  // Items of what is shown; one that has not reached this location yet ends the answer just before it.
+  const walked = await walkChanges({
+    entitlement: partner,
+    after,
+    limit: query.limit,
+    expired: licenceExpired(partner.license, now),
+    first: page,
+    loadPage: (n) => loadChangePage(kv, n),
+    maxPages: MAX_PAGES_PER_PULL,
+  });
+  // Items of what is shown: one bulk read.
   const items = await loadChangeItems(
     kv,
-    taken.filter((t) => t.type !== "withdrawn").map((t) => t.entry.seq),
+    walked.changes.filter((t) => t.type !== "withdrawn").map((t) => t.entry.seq),
   );
-  const missing = taken.findIndex((t) => t.type !== "withdrawn" && !items.has(t.entry.seq));
-  if (missing >= 0) {
-    resumeAfter = taken[missing]!.entry.seq - 1;
-    taken.length = missing;
-  }
+  const { changes: taken, resumeAfter } = untilMissingItem(walked, (seq) => items.has(seq));
 
   const values = slotValues(partnerSlots(partner));
   const cursors = await Promise.all([
