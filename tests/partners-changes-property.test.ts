@@ -67,7 +67,7 @@ const eventArb: fc.Arbitrary<Event> = fc.oneof(
 
 const licenceArb: fc.Arbitrary<{ sections: string[]; regions?: string[]; topics?: string[]; expired: boolean }> = fc.record(
   {
-    sections: fc.oneof(fc.constant(["*"]), fc.subarray<string>([...SECTIONS], { minLength: 1 })),
+    sections: fc.oneof(fc.constant<string[]>(["*"]), fc.subarray<string>([...SECTIONS], { minLength: 1 })),
     regions: fc.subarray<string>([...REGIONS, "tibet"], { minLength: 1, maxLength: 2 }),
     topics: fc.subarray<string>([...TOPICS], { minLength: 1, maxLength: 2 }),
     expired: fc.constantFrom(false, false, false, true),
