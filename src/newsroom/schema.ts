@@ -2,6 +2,7 @@
 // To change a table, append a step; never edit one that has shipped. docs/storage-schema.md says what
 // each table holds.
 import { KV_PUBLISHER_TABLES } from "../storage/kv-publisher";
+import { CHANGE_LOG_MIGRATION } from "./change-log";
 
 export const NEWSROOM_MIGRATIONS: readonly string[] = [
   // 1. The schema as it stood before migrations were numbered; IF NOT EXISTS, so databases created then pass through.
@@ -46,4 +47,7 @@ export const NEWSROOM_MIGRATIONS: readonly string[] = [
    CREATE TABLE archive_months (section TEXT NOT NULL, month TEXT NOT NULL, parts INTEGER NOT NULL, items INTEGER NOT NULL, PRIMARY KEY (section, month));
    CREATE TABLE archive_documents (section TEXT NOT NULL, month TEXT NOT NULL, part INTEGER NOT NULL, signature TEXT NOT NULL, modified_ms INTEGER NOT NULL, PRIMARY KEY (section, month, part));
    CREATE INDEX articles_embargo ON articles (embargo_ms) WHERE embargo_ms IS NOT NULL;`,
+
+  // 4. The partner change log (src/newsroom/change-log.ts): its entries, and what it last said of each article.
+  CHANGE_LOG_MIGRATION,
 ];
