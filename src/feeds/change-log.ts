@@ -7,6 +7,9 @@ import type { StoredArticle, Syndication } from "../model/article";
 
 /** Entries per KV page. A page's key never changes; entries are only ever added to its end. */
 export const CHANGE_PAGE_SIZE = 50;
+/** Changes per answer of GET /partner/changes: the default, and the most a client may ask for. */
+export const DEFAULT_CHANGES_LIMIT = 50;
+export const MAX_CHANGES_LIMIT = 100;
 /** Entries are kept (and cursors into them honoured) at least this long. */
 export const CHANGE_RETENTION_MS = 30 * 24 * 3600 * 1000;
 

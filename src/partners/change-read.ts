@@ -1,10 +1,11 @@
 // The change feed's KV reads: the log's head, its pages and the items of entries. Reads never call
 // the Newsroom. Pages only grow and items never change, so a read that is behind shows less, never other.
+import { KV_MUTABLE_CACHE_TTL } from "../config/cache";
 import type { ChangeHead, ChangeItem, ChangePage } from "../feeds/change-log";
 import { changeHeadKey, changeItemKey, changePageKey } from "../storage/kv-keys";
 
 /** KV's minimum edge cache: a page or the head may look up to this much shorter than it is. */
-const MUTABLE_CACHE_TTL = 30;
+const MUTABLE_CACHE_TTL = KV_MUTABLE_CACHE_TTL;
 
 export function loadChangeHead(kv: KVNamespace): Promise<ChangeHead | null> {
   return kv.get<ChangeHead>(changeHeadKey(), { type: "json", cacheTtl: MUTABLE_CACHE_TTL });

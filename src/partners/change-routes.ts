@@ -5,7 +5,7 @@
 // rendered when the article was accepted; the partner's licence is filled into their holes here.
 import { Hono } from "hono";
 import { publicBaseUrl } from "../config/publication";
-import { type ChangePage, pageOf } from "../feeds/change-log";
+import { type ChangePage, DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT, pageOf } from "../feeds/change-log";
 import { linkHeader, syndicationLicense } from "../feeds/http";
 import { fillSlots, slotValues } from "../feeds/licence-slots";
 import { canceledItem, type NinjsVersion } from "../feeds/render/ninjs";
@@ -18,8 +18,6 @@ import { licenceExpired } from "./model";
 import { partnerLicenceTerms } from "./partner-feed";
 import { keyPartner, PRIVATE, pull, requireKey } from "./pull-gate";
 
-export const DEFAULT_CHANGES_LIMIT = 50;
-export const MAX_CHANGES_LIMIT = 100;
 /** A narrow licence may see little of a page; one pull reads at most this many, then hands back a cursor. */
 const MAX_PAGES_PER_PULL = 4;
 
