@@ -15,6 +15,7 @@ import { ProblemError, problemResponse } from "./http/problem";
 import { ingest } from "./ingest/routes";
 import { newsroom } from "./newsroom/stub";
 import { partnerAdmin } from "./partners/admin-routes";
+import { partnerChangeFeed } from "./partners/change-routes";
 import { partnerFeeds } from "./partners/feed-routes";
 
 export const app = new Hono<{ Bindings: Env }>();
@@ -27,6 +28,7 @@ app.route("/v1/articles", ingest);
 app.route("/feeds", publicFeeds(renderFeedPage));
 app.route("/feeds", archiveFeeds({ archive: renderArchivePage, index: renderArchiveIndexPage }));
 app.route("/partner", partnerFeeds);
+app.route("/partner", partnerChangeFeed);
 app.route("/v1/partners", partnerAdmin);
 app.route("/", discovery);
 

@@ -6,6 +6,7 @@ import articleSchema from "../../schemas/article.schema.json";
 import partnerSchema from "../../schemas/partner.schema.json";
 import { CACHE_CONTROL, FEED_MAX_AGE_SECONDS } from "../config/cache";
 import { DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, SECTIONS } from "../config/publication";
+import { DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT } from "../feeds/change-log";
 import { FEED_FORMATS, feedMediaType } from "../feeds/model";
 
 type Json = Record<string, unknown>;
@@ -254,6 +255,42 @@ export const API_PATHS = {
         "200": json("Withdrawn items, oldest first.", ref("Withdrawals")),
         "400": problem("`since` is missing or not RFC 3339."),
         "401": problem("No valid partner key (`WWW-Authenticate: Bearer`)."),
+        "429": problem("Over the partner's rate limit; see `Retry-After` (seconds)."),
+      },
+    },
+  },
+  "/partner/changes": {
+    get: {
+      tags: ["partners"],
+      summary:
+        "Every change the partner's licence covers, in the order it happened, each once, as IPTC ninjs: resume with `next_cursor` (after the licence ends, withdrawals only).",
+      security: partner,
+      parameters: [
+        {
+          name: "cursor",
+          in: "query",
+          description:
+            "From an earlier answer (`next_cursor`, or a change's `cursor`); absent: from the oldest change kept (at least 30 days).",
+          schema: ref("Changes.cursor"),
+        },
+        {
+          name: "limit",
+          in: "query",
+          description: `Changes per answer (default ${DEFAULT_CHANGES_LIMIT}).`,
+          schema: { type: "integer", minimum: 1, maximum: MAX_CHANGES_LIMIT, default: DEFAULT_CHANGES_LIMIT },
+        },
+        {
+          name: "ninjs",
+          in: "query",
+          description: "The ninjs version of each item.",
+          schema: { type: "string", enum: ["2.2", "3.1"], default: "2.2" },
+        },
+      ],
+      responses: {
+        "200": json("The changes after the cursor, and the cursor to resume with.", ref("Changes")),
+        "400": problem("A malformed `limit` or `ninjs`, or a `cursor` this partner was not given (`errors` names the parameter)."),
+        "401": problem("No valid partner key (`WWW-Authenticate: Bearer`)."),
+        "410": problem("The cursor points before the oldest change kept: start again without a cursor."),
         "429": problem("Over the partner's rate limit; see `Retry-After` (seconds)."),
       },
     },

@@ -11,11 +11,12 @@ import { embargoLifted, epochMs, type StoredArticle } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
 import { articleRow, lastChange, newestPublished, newestPublishedIds, recentWithdrawals } from "./archive";
+import { ChangeLog } from "./change-log";
 import { articleItemDeletes, articleItemWrites, cachedFragments } from "./fragment-cache";
 import { MonthlyArchives } from "./monthly-archives";
 
-/** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`. */
-type DirtyKind = "section" | "article" | "archive" | "archive-index";
+/** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`, `changes:page:3`. */
+type DirtyKind = "section" | "article" | "archive" | "archive-index" | "changes";
 
 export class Publishing {
   private readonly sql: SqlStorage;
@@ -38,7 +39,11 @@ export class Publishing {
     },
     // The list of a section's archived months, for its archive page.
     "archive-index": (section) => this.archives.buildIndex(section),
+    // The partner change log's pages, items and head.
+    changes: (name) => this.changeLog.build(name),
   };
+  /** The partner change log; what it publishes is marked dirty here like any other output. */
+  readonly changeLog: ChangeLog;
 
   constructor(
     storage: DurableObjectStorage,
@@ -46,6 +51,7 @@ export class Publishing {
     private readonly env: () => Env,
   ) {
     this.sql = storage.sql;
+    this.changeLog = new ChangeLog(this.sql, this);
     this.publisher = new KvPublisher(storage, () => this.env().FEEDS, {
       build: (key, now) => this.build(key, now),
       // Sections are what readers see, and building one is the slow part: first, one per run; then archive months.
@@ -75,6 +81,14 @@ export class Publishing {
     this.markDirty("article", id);
   }
 
+  versionAccepted(article: StoredArticle, now: number): void {
+    this.changeLog.versionAccepted(article, now);
+  }
+
+  withdrawn(id: string, now: number): void {
+    this.changeLog.withdrawn(id, now);
+  }
+
   /**
    * After a deploy that changes what is published (keys or rendering), publish every section anew, and
    * the items of every article a section index can list under the new renderer's keys.
@@ -94,6 +108,8 @@ export class Publishing {
   /** Publishes what is due (embargoes that lifted included). */
   async run(now: number): Promise<void> {
     this.liftEmbargoes(now);
+    this.changeLog.liftDue(now);
+    this.changeLog.prune(now);
     await this.publisher.publishDue();
     const sections = [...this.landedSections];
     this.landedSections.clear();
@@ -109,7 +125,8 @@ export class Publishing {
     const embargo = this.sql
       .exec<{ at: number | null }>("SELECT MIN(next_embargo_ms) AS at FROM published WHERE next_embargo_ms IS NOT NULL")
       .one().at;
-    await this.publisher.schedule(embargo);
+    const lift = this.changeLog.nextLift();
+    await this.publisher.schedule(embargo === null ? lift : lift === null ? embargo : Math.min(embargo, lift));
   }
 
   private build(key: string, now: number): KvWrite[] {

@@ -2,6 +2,7 @@
 // To change a table, append a step; never edit one that has shipped. docs/storage-schema.md says what
 // each table holds.
 import { KV_PUBLISHER_TABLES } from "../storage/kv-publisher";
+import { CHANGE_LOG_MIGRATION } from "./change-log";
 
 export const NEWSROOM_MIGRATIONS: readonly string[] = [
   // 1. The schema as it stood before migrations were numbered; IF NOT EXISTS, so databases created then pass through.
@@ -50,4 +51,7 @@ export const NEWSROOM_MIGRATIONS: readonly string[] = [
   // 4. Which version of each article has its feed items in KV (under which renderer), so publishing a
   //    newer version, or a withdrawal, deletes exactly the keys published before.
   `CREATE TABLE published_items (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL);`,
+
+  // 5. The partner change log (src/newsroom/change-log.ts): its entries, and what it last said of each article.
+  CHANGE_LOG_MIGRATION,
 ];

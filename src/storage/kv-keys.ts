@@ -52,3 +52,12 @@ export const archiveKey = (section: string, name: string, format: string) => `ar
 
 /** A section's archived months, newest first, for its archive index page: ArchiveIndex JSON. */
 export const archiveIndexKey = (section: string) => `archive-index:${PUBLISHED_FORMAT}:${section}`;
+
+/** The change log's extent, `{first, last}` (src/feeds/change-log.ts ChangeHead). Written by the Newsroom. */
+export const changeHeadKey = () => `changes:${PUBLISHED_FORMAT}:head`;
+
+/** One page of the change log, `{page, entries}`: the entries with seq in [page × 50, page × 50 + 50). Only ever grows. */
+export const changePageKey = (page: number) => `changes:${PUBLISHED_FORMAT}:page:${page}`;
+
+/** The ninjs documents (2.2 and 3.1, licence left as holes) of the version a change-log entry shows. Never rewritten. */
+export const changeItemKey = (seq: number) => `changes:${PUBLISHED_FORMAT}:item:${seq}`;
