@@ -1,9 +1,11 @@
 // Every status /openapi.json lists is one the route really answers, provoked here through HTTP; and every
 // answer a route gives is one it lists — under test the Worker runs with STRICT_API_DOCS=true, so in this
 // file and every other one an undocumented answer becomes a 500 and fails the test that provoked it.
+import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
 import { documentedStatuses } from "../src/http/documented-statuses";
+import { changeHeadKey, changePageKey } from "../src/storage/kv-keys";
 import { article, publish, push, request, SEED, signedHeaders } from "./helpers/cms";
 import { TEST_SECRETS } from "./helpers/secrets";
 
@@ -39,6 +41,20 @@ beforeAll(async () => {
 });
 
 const bearer = (k: string) => ({ Authorization: `Bearer ${k}` });
+
+/** A cursor into a page KV no longer has, the head saying the log now starts later: as after 30 days. */
+async function prunedCursor(): Promise<Response> {
+  const { next_cursor } = await (await request("/partner/changes", { headers: bearer(key) })).json<{ next_cursor: string }>();
+  const [page, head] = await Promise.all([env.FEEDS.get(changePageKey(0)), env.FEEDS.get(changeHeadKey())]);
+  await env.FEEDS.delete(changePageKey(0));
+  await env.FEEDS.put(changeHeadKey(), JSON.stringify({ first: 100, last: 120 }));
+  try {
+    return await request(`/partner/changes?cursor=${next_cursor}`, { headers: bearer(key) });
+  } finally {
+    await env.FEEDS.put(changePageKey(0), page!);
+    await env.FEEDS.put(changeHeadKey(), head!);
+  }
+}
 const signedDelete = (id: string, body = "") =>
   request(`/v1/articles/${id}`, { method: "DELETE", body: body || undefined, headers: signedHeaders(body) });
 
@@ -109,6 +125,11 @@ const CASES: [string, string, number, () => Promise<Response>][] = [
   ["GET", "/partner/feeds/{section}.{format}", 200, () => request("/partner/feeds/yaowen.json", { headers: bearer(slowKey) })],
   ["GET", "/partner/feeds/{section}.{format}", 429, () => request("/partner/feeds/yaowen.json", { headers: bearer(slowKey) })],
   ["GET", "/partner/withdrawals", 429, () => request("/partner/withdrawals?since=2024-01-01T00:00:00Z", { headers: bearer(slowKey) })],
+  ["GET", "/partner/changes", 200, () => request("/partner/changes", { headers: bearer(key) })],
+  ["GET", "/partner/changes", 400, () => request("/partner/changes?cursor=not-one-of-ours", { headers: bearer(key) })],
+  ["GET", "/partner/changes", 401, () => request("/partner/changes")],
+  ["GET", "/partner/changes", 410, () => prunedCursor()],
+  ["GET", "/partner/changes", 429, () => request("/partner/changes", { headers: bearer(slowKey) })],
   ["PUT", "/v1/partners/{id}", 200, () => putPartner("statuses", partnerBody("statuses"))],
   ["PUT", "/v1/partners/{id}", 201, () => putPartner("fresh", partnerBody("fresh"))],
   ["PUT", "/v1/partners/{id}", 400, () => putPartner("fresh", "{not json")],
