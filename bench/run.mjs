@@ -269,6 +269,13 @@ function feedCases(partnerKey) {
     },
     { name: "304 (If-None-Match)", path: `/feeds/${SECTION}.rss`, conditional: true },
     { name: "archive rss (settled month)", path: archivePath, scale: true },
+    // The Simplified twins: the same reads as the Traditional rows above, from fragments converted at write time.
+    { name: "unfiltered rss (zh-Hans)", path: `/zh-hans/feeds/${SECTION}.rss` },
+    {
+      name: "filtered rss (zh-Hans, uncached)",
+      path: `/zh-hans/feeds/${SECTION}.rss?${FILTER}`,
+      each: (i) => `/zh-hans/feeds/${SECTION}.rss?${FILTER},zz${i}`,
+    },
   ];
   cases.push({ name: "partner rss", path: `/partner/feeds/${SECTION}.rss`, headers: { Authorization: `Bearer ${partnerKey}` } });
   return cases;

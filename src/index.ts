@@ -4,6 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { renderArchiveIndexPage, renderArchivePage } from "./discovery/archive-pages";
 import { renderFeedPage } from "./discovery/feed-page";
+import { ICON_PNGS } from "./discovery/icons.gen";
 import { DOCUMENTED_PATHS } from "./discovery/openapi";
 import { discovery } from "./discovery/routes";
 import { archiveFeeds } from "./feeds/archive/routes";
@@ -22,10 +23,19 @@ export const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", securityHeaders);
 app.use("*", documentedStatuses(DOCUMENTED_PATHS));
-for (const path of ["/feeds/*", "/feeds.opml", "/openapi.json"]) app.use(path, publicCors);
+const PUBLIC_CORS_PATHS = [
+  "/feeds/*",
+  "/zh-hans/feeds/*",
+  "/feeds.opml",
+  "/feeds-all.opml",
+  "/zh-hans/feeds.opml",
+  "/zh-hans/feeds-all.opml",
+];
+for (const path of [...PUBLIC_CORS_PATHS, ...Object.keys(ICON_PNGS), "/openapi.json"]) app.use(path, publicCors);
 
 app.route("/v1/articles", ingest);
-app.route("/feeds", publicFeeds(renderFeedPage));
+app.route("/feeds", publicFeeds(renderFeedPage, "zh-Hant"));
+app.route("/zh-hans/feeds", publicFeeds(renderFeedPage, "zh-Hans"));
 app.route("/feeds", archiveFeeds({ archive: renderArchivePage, index: renderArchiveIndexPage }));
 app.route("/partner", partnerFeeds);
 app.route("/partner", partnerChangeFeed);

@@ -26,6 +26,7 @@ const putPartner = (id: string, body: string, headers: Record<string, string> = 
 let key = "";
 let slowKey = "";
 let etag = "";
+let hansEtag = "";
 let partnerEtag = "";
 let archiveEtag = "";
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
   expect((await putPartner("slow", partnerBody("slow", { rate_limit_per_minute: 1 }))).status).toBe(201);
   slowKey = (await (await request("/v1/partners/slow/keys", { method: "POST", headers: ADMIN })).json<{ key: string }>()).key;
   etag = (await request("/feeds/yaowen.rss")).headers.get("ETag")!;
+  hansEtag = (await request("/zh-hans/feeds/yaowen.rss")).headers.get("ETag")!;
   partnerEtag = (await request("/partner/feeds/yaowen.rss", { headers: { Authorization: `Bearer ${key}` } })).headers.get("ETag")!;
 });
 
@@ -108,6 +110,10 @@ const CASES: [string, string, number, () => Promise<Response>][] = [
   ["GET", "/feeds/{section}/archive/{month}.{format}", 404, () => request("/feeds/shijie/archive/2023-06.atom")],
   ["GET", "/feeds/{section}/archive/", 200, () => request("/feeds/shijie/archive/")],
   ["GET", "/feeds/{section}/archive/", 404, () => request("/feeds/nowhere/archive/")],
+  ["GET", "/zh-hans/feeds/{section}.{format}", 200, () => request("/zh-hans/feeds/yaowen.rss")],
+  ["GET", "/zh-hans/feeds/{section}.{format}", 304, () => request("/zh-hans/feeds/yaowen.rss", { headers: { "If-None-Match": hansEtag } })],
+  ["GET", "/zh-hans/feeds/{section}.{format}", 400, () => request("/zh-hans/feeds/yaowen.rss?limit=0")],
+  ["GET", "/zh-hans/feeds/{section}.{format}", 404, () => request("/zh-hans/feeds/nowhere.rss")],
   ["GET", "/partner/feeds/{section}.{format}", 200, () => request("/partner/feeds/yaowen.rss", { headers: bearer(key) })],
   [
     "GET",
@@ -151,6 +157,13 @@ const CASES: [string, string, number, () => Promise<Response>][] = [
   ["DELETE", "/v1/articles/{id}", 200, () => signedDelete(SEED.id)],
   ["GET", "/", 200, () => request("/")],
   ["GET", "/feeds.opml", 200, () => request("/feeds.opml")],
+  ["GET", "/feeds-all.opml", 200, () => request("/feeds-all.opml")],
+  ["GET", "/zh-hans/", 200, () => request("/zh-hans/")],
+  ["GET", "/zh-hans", 200, () => request("/zh-hans")],
+  ["GET", "/zh-hans/feeds.opml", 200, () => request("/zh-hans/feeds.opml")],
+  ["GET", "/zh-hans/feeds-all.opml", 200, () => request("/zh-hans/feeds-all.opml")],
+  ["GET", "/icon-512.png", 200, () => request("/icon-512.png")],
+  ["GET", "/favicon-64.png", 200, () => request("/favicon-64.png")],
   ["GET", "/licenses/{id}", 200, () => request("/licenses/public-reading")],
   ["GET", "/licenses/{id}", 404, () => request("/licenses/nothing-here")],
   ["GET", "/openapi.json", 200, () => request("/openapi.json")],

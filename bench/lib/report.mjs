@@ -134,6 +134,7 @@ export function renderReport(r, small, large) {
         "items",
         "format",
         "our path: parse index + select + concat",
+        "same, zh-Hans twin",
         "of which parse index",
         "head + concat",
         "renderItem per request",
@@ -143,6 +144,7 @@ export function renderReport(r, small, large) {
         x.items,
         x.format,
         ms(x.ours_ms.median_ms),
+        x.ours_hans_ms ? ms(x.ours_hans_ms.median_ms) : "–",
         ms(x.parse_index_ms.median_ms),
         ms(x.head_concat_ms.median_ms),
         ms(x.render_items_ms.median_ms),
@@ -156,6 +158,12 @@ export function renderReport(r, small, large) {
       `\nWrite side (in-process): one article's fragments in 3 formats ${pub.fragments_per_article_ms.median_ms} ms; ` +
         `one 200-item section's outputs from cached fragments ${pub.section_outputs_200_cached_ms.median_ms} ms.`,
     );
+    if (pub.simplify_3000_chars_ms)
+      out.push(
+        `\nSimplified twins, at write time: converting 3,000 characters of the portal's text ${pub.simplify_3000_chars_ms.median_ms} ms ` +
+          `(CPU ${pub.simplify_3000_chars_ms.cpu_mean_ms} ms); one article (${pub.simplify_article_chars} characters with markup) ` +
+          `${pub.simplify_article_ms.median_ms} ms; its items in both scripts ${pub.twin_fragments_per_article_ms.median_ms} ms.`,
+      );
   }
 
   const ing = r.ingest ?? {};
@@ -324,6 +332,23 @@ function evaluateTargets(r, small, large) {
     notModifiedMeasurement(feeds["304 (If-None-Match)"], r.profile?.["304 (If-None-Match)"]),
   );
   targets.push(...archiveTargets(r, feeds));
+  const pub = r.render?.publish;
+  target(
+    "conversion to Simplified ≤ 5 ms CPU per 3,000 characters (write time)",
+    pub?.simplify_3000_chars_ms && {
+      measured: `${pub.simplify_3000_chars_ms.cpu_mean_ms} ms CPU (median wall ${pub.simplify_3000_chars_ms.median_ms} ms)`,
+      pass: pub.simplify_3000_chars_ms.cpu_mean_ms <= 5,
+    },
+  );
+  // Same work per request (one index, one fragment text, a head): within noise of the Traditional path.
+  const twinRows = (r.render?.results ?? []).filter((x) => x.ours_hans_ms);
+  target(
+    "zh-Hans read path costs what the Traditional one costs (≤ 1.2×, filtered render)",
+    twinRows.length > 0 && {
+      measured: `${twinRows.map((x) => `${x.items} ${x.format} ${x.ours_hans_ms.median_ms} vs ${x.ours_ms.median_ms}`).join("; ")} ms`,
+      pass: twinRows.every((x) => x.ours_hans_ms.median_ms <= 1.2 * x.ours_ms.median_ms),
+    },
+  );
   const seq = r.ingest?.batches_sequential;
   target("ingest ≥ 200 articles/s, batches (1 in flight)", seq && { measured: `${seq.articles_per_s}/s`, pass: seq.articles_per_s >= 200 });
   const bulk = r.ingest?.batches_bulk;

@@ -3,7 +3,7 @@
 // own. Runs inside the Newsroom when it publishes, never on a reader's request, so a request is a KV
 // read plus selection and concatenation. A section publish writes only its index, validators and
 // bodies (bounded by the feed's default limit); an item is written once per article version.
-import { findSection } from "../config/publication";
+import { findSection, SCRIPTS, type Script } from "../config/publication";
 import type { StoredArticle } from "../model/article";
 import { feedKey, indexKey, itemKey, validatorsKey } from "../storage/kv-keys";
 import type { KvWrite } from "../storage/kv-publisher";
@@ -17,17 +17,21 @@ import { lastModified, liftedEmbargoes, nextEmbargo, selectEntries } from "./sel
 import type { SectionSnapshot } from "./snapshot";
 
 /** Bump when rendered items change shape, so the Newsroom re-renders its cached fragments. */
-export const RENDERER_VERSION = "2";
+export const RENDERER_VERSION = "3";
 
 export type ItemFragments = Record<FeedFormat, string>;
-export type FragmentSource = (article: StoredArticle) => ItemFragments;
+/** An article version's items in every format and script (the Newsroom keeps them, rendered and converted once). */
+export type ScriptFragments = Record<Script, ItemFragments>;
+export type FragmentSource = (article: StoredArticle) => ScriptFragments;
 
 /** What names items rendered by this renderer with this base URL (FeedIndex.items, part of every item key). */
 export const publishedItemsTag = (base: string) => `r${RENDERER_VERSION}.${digest(base)}`;
 
-/** An article version's items, one KV key per format; null deletes them (a replaced version, a withdrawal). */
-export function itemWrites(renderer: string, id: string, version: number, fragments: ItemFragments | null): KvWrite[] {
-  return FEED_FORMATS.map((format) => ({ key: itemKey(renderer, id, version, format), value: fragments?.[format] ?? null }));
+/** An article version's items, one KV key per format and script; null deletes them (a replaced version, a withdrawal). */
+export function itemWrites(renderer: string, id: string, version: number, fragments: ScriptFragments | null): KvWrite[] {
+  return SCRIPTS.flatMap((script) =>
+    FEED_FORMATS.map((format) => ({ key: itemKey(renderer, id, version, format, script), value: fragments?.[script][format] ?? null })),
+  );
 }
 
 /** The section's index: its entries without bodies, which item keys they read, and its withdrawals. */
@@ -74,12 +78,30 @@ export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentS
   return [
     { key: indexKey(snapshot.section), value: JSON.stringify(index) },
     { key: validatorsKey(snapshot.section), value: JSON.stringify(metadata) },
-    ...FEED_FORMATS.map((format) => prerenderedFeed(index, format, metadata, fragments, base)),
+    ...SCRIPTS.flatMap((script) =>
+      FEED_FORMATS.map((format) =>
+        prerenderedFeed(
+          index,
+          format,
+          script,
+          metadata,
+          fragments.map((item) => item[script]),
+          base,
+        ),
+      ),
+    ),
   ];
 }
 
 /** The section's unfiltered feed (default limit), rendered now and valid until the next embargo lifts. */
-function prerenderedFeed(index: FeedIndex, format: FeedFormat, metadata: PrerenderedMeta, items: ItemFragments[], base: string): KvWrite {
+function prerenderedFeed(
+  index: FeedIndex,
+  format: FeedFormat,
+  script: Script,
+  metadata: PrerenderedMeta,
+  items: ItemFragments[],
+  base: string,
+): KvWrite {
   const section = findSection(index.section);
   if (!section) throw new Error(`unknown section ${index.section}`);
   const body = renderDocument(
@@ -93,8 +115,9 @@ function prerenderedFeed(index: FeedIndex, format: FeedFormat, metadata: Prerend
       updated: new Date(metadata.last_modified),
       licenceUrl: publicLicenceUrl(base),
       archive: index.archive,
+      script,
     }),
     items.map((item) => item[format]),
   );
-  return { key: feedKey(index.section, format), value: body, metadata: { ...metadata } };
+  return { key: feedKey(index.section, format, script), value: body, metadata: { ...metadata } };
 }

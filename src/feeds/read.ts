@@ -1,5 +1,6 @@
 // The read path's KV access, shared by public and partner feeds. Reads never call the Newsroom.
 import { KV_IMMUTABLE_CACHE_TTL as IMMUTABLE_CACHE_TTL, KV_MUTABLE_CACHE_TTL as MUTABLE_CACHE_TTL } from "../config/cache";
+import type { Script } from "../config/publication";
 import type { StoredArticle } from "../model/article";
 import { articleKey, feedKey, indexKey, itemKey, validatorsKey } from "../storage/kv-keys";
 import type { FeedIndex, IndexEntry, PrerenderedMeta } from "./feed-index";
@@ -13,8 +14,8 @@ export async function loadIndex(kv: KVNamespace, section: string): Promise<FeedI
   return (await kv.get<FeedIndex>(indexKey(section), { type: "json", cacheTtl: MUTABLE_CACHE_TTL })) ?? emptyIndex(section);
 }
 
-export async function loadPrerendered(kv: KVNamespace, section: string, format: FeedFormat) {
-  return kv.getWithMetadata<PrerenderedMeta>(feedKey(section, format), { type: "arrayBuffer", cacheTtl: MUTABLE_CACHE_TTL });
+export async function loadPrerendered(kv: KVNamespace, section: string, format: FeedFormat, script: Script = "zh-Hant") {
+  return kv.getWithMetadata<PrerenderedMeta>(feedKey(section, format, script), { type: "arrayBuffer", cacheTtl: MUTABLE_CACHE_TTL });
 }
 
 /** A section's validators (~150 bytes): enough to answer a conditional request while no embargo lifts. */
@@ -23,7 +24,7 @@ export async function loadValidators(kv: KVNamespace, section: string): Promise<
 }
 
 /**
- * The selected entries' items in one format, read from their own keys (one bulk read per 100 entries), as
+ * The selected entries' items in one format and script, read from their own keys (one bulk read per 100 entries), as
  * rendered with the index's base. An item whose key has not reached this location yet is rendered from
  * its article by `render`; then the answer is `complete` only if that article is the version indexed.
  * Public and partner feeds, every script and the archives read items through here.
@@ -33,9 +34,10 @@ export async function loadItems(
   index: Pick<FeedIndex, "items">,
   selected: readonly IndexEntry[],
   format: FeedFormat,
+  script: Script,
   render: (article: StoredArticle) => string,
 ): Promise<{ items: string[]; complete: boolean }> {
-  const keys = selected.map((entry) => itemKey(index.items, entry.id, entry.version, format));
+  const keys = selected.map((entry) => itemKey(index.items, entry.id, entry.version, format, script));
   const found = new Map<string, string | null>();
   for (let i = 0; i < keys.length; i += 100) {
     const values = await kv.get(keys.slice(i, i + 100), { type: "text", cacheTtl: IMMUTABLE_CACHE_TTL });

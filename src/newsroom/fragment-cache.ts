@@ -1,9 +1,10 @@
-// Each article version's public feed items, rendered once per format and kept in SQLite: the article's
-// own publish writes them to KV under keys of their own (and deletes those of the version they replace),
-// and a section publish takes the few its unfiltered feeds show from here instead of rendering them again.
+// Each article version's public feed items, rendered once per format in both scripts (the Simplified twin
+// converted here, once) and kept in SQLite: the article's own publish writes them to KV under keys of their
+// own (and deletes those of the version they replace), and a section publish takes the few its unfiltered
+// feeds show from here instead of rendering them again.
 
-import { publicFragments } from "../feeds/public-feed";
-import { type ItemFragments, itemWrites, publishedItemsTag } from "../feeds/publish";
+import { twinFragments } from "../feeds/public-feed";
+import { itemWrites, publishedItemsTag, type ScriptFragments } from "../feeds/publish";
 import type { StoredArticle } from "../model/article";
 import type { KvWrite } from "../storage/kv-publisher";
 
@@ -11,30 +12,42 @@ interface FragmentRow {
   rss: string;
   atom: string;
   json: string;
+  hans_rss: string;
+  hans_atom: string;
+  hans_json: string;
   [column: string]: SqlStorageValue;
 }
 
-/** The article's items as `base` renders them now, from the cache when this version was rendered so before. */
-export function cachedFragments(sql: SqlStorage, article: StoredArticle, base: string): ItemFragments {
+/** The article's items in both scripts as `base` renders them now, from the cache when this version was rendered so before. */
+export function cachedFragments(sql: SqlStorage, article: StoredArticle, base: string): ScriptFragments {
   const renderer = publishedItemsTag(base);
   const cached = sql
     .exec<FragmentRow>(
-      "SELECT rss, atom, json FROM fragments WHERE id = ? AND version = ? AND renderer = ?",
+      "SELECT rss, atom, json, hans_rss, hans_atom, hans_json FROM fragments WHERE id = ? AND version = ? AND renderer = ?",
       article.id,
       article.version,
       renderer,
     )
     .toArray()[0];
-  if (cached) return cached;
-  const rendered = publicFragments(article, base);
+  if (cached)
+    return {
+      "zh-Hant": { rss: cached.rss, atom: cached.atom, json: cached.json },
+      "zh-Hans": { rss: cached.hans_rss, atom: cached.hans_atom, json: cached.hans_json },
+    };
+  const rendered = twinFragments(article, base);
+  const { "zh-Hant": hant, "zh-Hans": hans } = rendered;
   sql.exec(
-    "INSERT OR REPLACE INTO fragments (id, version, renderer, rss, atom, json) VALUES (?, ?, ?, ?, ?, ?)",
+    `INSERT OR REPLACE INTO fragments (id, version, renderer, rss, atom, json, hans_rss, hans_atom, hans_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     article.id,
     article.version,
     renderer,
-    rendered.rss,
-    rendered.atom,
-    rendered.json,
+    hant.rss,
+    hant.atom,
+    hant.json,
+    hans.rss,
+    hans.atom,
+    hans.json,
   );
   return rendered;
 }

@@ -64,7 +64,8 @@ export class Publishing {
       sql: this.sql,
       markDirty: (key) => this.publisher.markDirty(key),
       ensureDirty: (key) => this.publisher.ensureDirty(key),
-      fragments: (article) => cachedFragments(this.sql, article, this.base()),
+      // Archives are Traditional for now; the twins' archives can take cachedFragments(…)["zh-Hans"] the same way.
+      fragments: (article) => cachedFragments(this.sql, article, this.base())["zh-Hant"],
       renderer: () => `${RENDERER_VERSION}|${this.base()}`,
       base: () => this.base(),
     });

@@ -52,6 +52,13 @@ export const NEWSROOM_MIGRATIONS: readonly string[] = [
   //    newer version, or a withdrawal, deletes exactly the keys published before.
   `CREATE TABLE published_items (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL);`,
 
-  // 5. The partner change log (src/newsroom/change-log.ts): its entries, and what it last said of each article.
+  // 5. Each article version's items are kept in both scripts: the Simplified twin's fragments beside the
+  //    Traditional ones, converted once when the version is first published. Rows from before hold a
+  //    previous renderer version and are re-rendered (then filled) on their next publish.
+  `ALTER TABLE fragments ADD COLUMN hans_rss TEXT NOT NULL DEFAULT '';
+   ALTER TABLE fragments ADD COLUMN hans_atom TEXT NOT NULL DEFAULT '';
+   ALTER TABLE fragments ADD COLUMN hans_json TEXT NOT NULL DEFAULT '';`,
+
+  // 6. The partner change log (src/newsroom/change-log.ts): its entries, and what it last said of each article.
   CHANGE_LOG_MIGRATION,
 ];

@@ -26,14 +26,17 @@ export const licenceKey = (id: string) => `licence:${id}`;
  */
 export const partnerKeyKey = (sha256: string) => `partner-key:${sha256}`;
 
+/** The key segment of a script's outputs: none for the portal's Traditional, `zh-hans:` for the Simplified twin. */
+const scriptSegment = (script: string) => (script === "zh-Hans" ? "zh-hans:" : "");
+
 /**
- * One article version's feed item in one format, as every section showing it serves it: written once
+ * One article version's feed item in one format and script, as every section showing it serves it: written once
  * when the version is published, deleted when a newer version replaces it or it is withdrawn, never
  * rewritten because another article changed. `renderer` names the renderer and base URL it was
  * rendered with (FeedIndex.items), so a deploy that renders differently writes new keys beside the old.
  */
-export const itemKey = (renderer: string, id: string, version: number, format: string) =>
-  `item:${PUBLISHED_FORMAT}:${renderer}:${format}:${id}:${version}`;
+export const itemKey = (renderer: string, id: string, version: number, format: string, script = "zh-Hant") =>
+  `item:${PUBLISHED_FORMAT}:${renderer}:${scriptSegment(script)}${format}:${id}:${version}`;
 
 /**
  * A section's validators (FeedValidators JSON, ~150 bytes): revision, embargoes lifted, next embargo,
@@ -41,8 +44,9 @@ export const itemKey = (renderer: string, id: string, version: number, format: s
  */
 export const validatorsKey = (section: string) => `validators:${PUBLISHED_FORMAT}:${section}`;
 
-/** The pre-rendered unfiltered feed of a section in one format; metadata: revision, lifted, valid_until, last_modified, base. */
-export const feedKey = (section: string, format: string) => `feed:${PUBLISHED_FORMAT}:${section}:${format}`;
+/** The pre-rendered unfiltered feed of a section in one format and script; metadata: revision, lifted, valid_until, last_modified, base. */
+export const feedKey = (section: string, format: string, script = "zh-Hant") =>
+  `feed:${PUBLISHED_FORMAT}:${scriptSegment(script)}${section}:${format}`;
 
 /**
  * One archive document of a section (RFC 5005): `name` is `2026-11` or `2026-11-2`; metadata: ArchiveMeta
