@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SCRIPTS } from "../src/config/publication";
 import { app } from "../src/index";
-import { feedKey, indexKey, itemKey, validatorsKey } from "../src/storage/kv-keys";
+import { changeHeadKey, changePageKey, feedKey, indexKey, itemKey, validatorsKey } from "../src/storage/kv-keys";
 import { article, get, publish, push } from "./helpers/cms";
 
 const stub = (): DurableObjectStub => env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom")) as unknown as DurableObjectStub;
@@ -93,7 +93,13 @@ describe("one article's update", () => {
       expect(kv.deletes.sort()).toEqual(everyItem(before, "cost-7", 1).sort());
       // Besides the article and its items: each of its two sections' index, validators and three bodies per script, once.
       // (The archive month the corrected article sits in is rebuilt too: that is the archives' own cost.)
-      const others = kv.puts.filter((p) => !p.key.startsWith("item:") && !p.key.startsWith("archive:")).map((p) => p.key);
+      // The partner change log grows by one entry: its item once, and the page and head that list it.
+      const changes = kv.puts.filter((p) => p.key.startsWith("changes:")).map((p) => p.key);
+      expect(changes.filter((k) => k.includes(":item:"))).toHaveLength(1);
+      expect(changes.filter((k) => !k.includes(":item:")).sort()).toEqual([changeHeadKey(), changePageKey(0)].sort());
+      const others = kv.puts
+        .filter((p) => !p.key.startsWith("item:") && !p.key.startsWith("archive:") && !p.key.startsWith("changes:"))
+        .map((p) => p.key);
       expect(others.sort()).toEqual(
         [
           "article:cost-7",
