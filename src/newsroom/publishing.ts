@@ -2,7 +2,7 @@
 // Accepting an article only marks keys dirty (in its transaction); the shared KV publisher
 // (src/storage/kv-publisher.ts) paces, writes and retries them. To publish something new, add a kind
 // of dirty key to `outputs` below and mark it dirty where it changes.
-import { ALL_SECTIONS, SECTIONS } from "../config/publication";
+import { ALL_SECTIONS, configuredBaseUrl, SECTIONS } from "../config/publication";
 import { partName } from "../feeds/archive/month";
 import { requestSectionPurge } from "../feeds/edge-cache";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
@@ -186,6 +186,6 @@ export class Publishing {
 
   /** Base URL for our own links in published bodies: PUBLIC_BASE_URL, or a placeholder readers swap. */
   private base(): string {
-    return this.env().PUBLIC_BASE_URL?.trim().replace(/\/+$/, "") || PLACEHOLDER_BASE;
+    return configuredBaseUrl(this.env()) ?? PLACEHOLDER_BASE;
   }
 }
