@@ -63,14 +63,14 @@ describe("the lead image in the content", () => {
     const rss = parseRssFeed(await (await get("/feeds/shijie.rss")).text());
     const reprint = rss.items!.find((i) => i.link?.endsWith("polish-reprint.html"))!;
     expect(reprint.content?.encoded).toBe(
-      '<figure><img src="https://gansu.news.example/img/silk.jpg" alt="莫高窟 &#60;第一窟&#62;" width="1200" height="800">' +
+      '<figure><img src="https://gansu.news.example/img/silk.jpg" width="1200" height="800">' +
         "<figcaption>莫高窟 &#60;第一窟&#62;</figcaption></figure><p>正文 polish-reprint</p>",
     );
     const inline = rss.items!.find((i) => i.link?.endsWith("polish-inline.html"))!;
     expect(inline.content?.encoded).toBe('<p><img src="https://gansu.news.example/img/inline.jpg" alt="已在正文"></p>');
     const json = await (await get("/zh-hans/feeds/shijie.json")).json<any>();
     expect(json.items[0].content_html).toMatch(
-      /^<figure><img src="https:\/\/gansu\.news\.example\/img\/silk\.jpg" alt="莫高窟 &#60;第一窟&#62;"/,
+      /^<figure><img src="https:\/\/gansu\.news\.example\/img\/silk\.jpg" width="1200" height="800"><figcaption>莫高窟 &#60;第一窟&#62;<\/figcaption>/,
     );
   });
 });

@@ -168,7 +168,9 @@ describe("the zh-Hans twins over HTTP", () => {
     expect(item.title).toBe("天水:文旅融合(2)");
     expect(item.link).toBe("https://gansu.news.example/a/tw-wenlv.html");
     // The lead image tops the content, its caption converted; a URL in the text keeps its Chinese as written.
-    expect(item.content?.encoded).toMatch(/^<figure><img src="https:\/\/gansu.news.example\/img\/tianshui.jpg" alt="天水文旅融合"/);
+    expect(item.content?.encoded).toMatch(
+      /^<figure><img src="https:\/\/gansu.news.example\/img\/tianshui.jpg" width="1200" height="800"><figcaption>天水文旅融合<\/figcaption>/,
+    );
     expect(item.content?.encoded).toContain("<p>专题见 https://gansu.news.example/專題/天水文旅</p>");
     expect(xml).toContain('<atom:link href="http://feeds.test/zh-hans/feeds/wenlv.rss?region=gansu" rel="self"');
   });

@@ -136,10 +136,13 @@ const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.char
 export function contentHtml(article: StoredArticle): string {
   const image = leadImage(article);
   if (!image || article.body_html.includes(image.url)) return article.body_html;
-  const alt = escapeHtml(image.caption ?? article.title);
+  // The caption is the image's text alternative as a figcaption (HTML lets the img of such a figure omit alt);
+  // the CMS's words never sit inside a tag, where naive reader-side sanitisers look for "javascript:" or "on…=".
+  // Without a caption the item's own title, just above, says what the image shows: alt="".
   const caption = image.caption ? `<figcaption>${escapeHtml(image.caption)}</figcaption>` : "";
+  const alt = image.caption ? "" : ' alt=""';
   const size = image.width && image.height ? ` width="${image.width}" height="${image.height}"` : "";
-  return `<figure><img src="${escapeHtml(image.url)}" alt="${alt}"${size}>${caption}</figure>${article.body_html}`;
+  return `<figure><img src="${escapeHtml(image.url)}"${alt}${size}>${caption}</figure>${article.body_html}`;
 }
 
 /** Where the one item element of a single-item document starts and ends. */
