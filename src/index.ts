@@ -8,6 +8,7 @@ import { DOCUMENTED_PATHS } from "./discovery/openapi";
 import { discovery } from "./discovery/routes";
 import { archiveFeeds } from "./feeds/archive/routes";
 import { publicFeeds } from "./feeds/routes";
+import { onSectionPublished } from "./feeds/section-published";
 import { documentedStatuses } from "./http/documented-statuses";
 import { publicCors, securityHeaders } from "./http/headers";
 import { ProblemError, problemResponse } from "./http/problem";
@@ -15,6 +16,8 @@ import { ingest } from "./ingest/routes";
 import { newsroom } from "./newsroom/stub";
 import { partnerAdmin } from "./partners/admin-routes";
 import { partnerFeeds } from "./partners/feed-routes";
+import { websub, websubAdmin } from "./websub/routes";
+import { notifyHub } from "./websub/signal";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -27,6 +30,8 @@ app.route("/feeds", publicFeeds(renderFeedPage));
 app.route("/feeds", archiveFeeds({ archive: renderArchivePage, index: renderArchiveIndexPage }));
 app.route("/partner", partnerFeeds);
 app.route("/v1/partners", partnerAdmin);
+app.route("/websub", websub);
+app.route("/v1/websub", websubAdmin);
 app.route("/", discovery);
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -48,6 +53,10 @@ app.onError((error, c) => {
 export { Newsroom } from "./newsroom/durable-object";
 export { PartnerDesk } from "./partners/desk";
 export { LicenceRegistry } from "./partners/licence-registry";
+export { WebSubHub } from "./websub/hub";
+
+// The Newsroom signals each section publish that lands; the WebSub hub pushes what changed.
+onSectionPublished(notifyHub);
 export default {
   fetch: app.fetch,
   /** Every minute: wake the Newsroom so unpublished changes (or a new publishing format) never wait for the next push. */

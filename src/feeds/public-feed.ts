@@ -15,6 +15,10 @@ export const PLACEHOLDER_BASE = "https://feeds-base.invalid";
 
 export const publicLicenceUrl = (base: string) => `${base}/licenses/${PUBLIC_LICENCE.id}`;
 
+/** Where readers subscribe to pushes of a public feed (WebSub): advertised as rel="hub" by every public feed. */
+export const HUB_PATH = "/websub";
+export const hubUrl = (base: string) => `${base}${HUB_PATH}`;
+
 export function publicLicenceTerms(base: string): LicenceTerms {
   return { scope: "public", license: PUBLIC_LICENCE.id, url: publicLicenceUrl(base), attribution: PUBLIC_LICENCE.attribution };
 }
@@ -61,6 +65,8 @@ export function feedHead(options: {
     ...(options.archive && pathPrefix === "/feeds" && isUnfiltered(query)
       ? { history: { archive: false, prev: `${base}${archiveIndexPath(section.slug)}${options.archive}.${format}` } }
       : {}),
+    // Partner feeds are private to a key, so only public feeds are pushed.
+    ...(pathPrefix === "/partner/feeds" ? {} : { hubUrl: hubUrl(base) }),
   };
 }
 

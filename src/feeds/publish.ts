@@ -8,7 +8,7 @@ import type { KvWrite } from "../storage/kv-publisher";
 import { type FeedIndex, fragmentOf, type IndexEntry, type PrerenderedMeta } from "./feed-index";
 import { FEED_FORMATS, type FeedFormat } from "./model";
 import { feedHead, publicLicenceUrl } from "./public-feed";
-import { UNFILTERED_QUERY } from "./query";
+import { type FeedQuery, UNFILTERED_QUERY } from "./query";
 import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, nextEmbargo, selectEntries } from "./select";
 import type { SectionSnapshot } from "./snapshot";
@@ -21,7 +21,15 @@ const FRAGMENTS_TTL_SECONDS = 24 * 3600;
 
 export type FragmentSource = (article: StoredArticle) => Record<FeedFormat, string>;
 
-export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentSource, base: string, now: number): KvWrite[] {
+/** A section as published: its index and each format's item fragments, concatenated (offsets in the index). */
+export interface PublishedSection {
+  index: FeedIndex;
+  fragments: Record<FeedFormat, string>;
+  /** When it was published (ms): what the pre-rendered bodies were rendered for. */
+  now: number;
+}
+
+export function publishSection(snapshot: SectionSnapshot, fragmentsOf: FragmentSource, base: string, now: number): PublishedSection {
   const texts: Record<FeedFormat, string[]> = { rss: [], atom: [], json: [] };
   const lengths: Record<FeedFormat, number> = { rss: 0, atom: 0, json: 0 };
   const entries: IndexEntry[] = snapshot.items.map(({ article, changed_ms }) => {
@@ -55,40 +63,59 @@ export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentS
     base,
     ...(snapshot.archive ? { archive: snapshot.archive } : {}),
   };
-  const writes: KvWrite[] = [{ key: indexKey(snapshot.section), value: JSON.stringify(index) }];
+  return { index, fragments: { rss: texts.rss.join(""), atom: texts.atom.join(""), json: texts.json.join("") }, now };
+}
+
+export function sectionOutputs(snapshot: SectionSnapshot, fragmentsOf: FragmentSource, base: string, now: number): KvWrite[] {
+  return publicationWrites(publishSection(snapshot, fragmentsOf, base, now));
+}
+
+/** What a published section puts in KV: the index, the fragment texts and the pre-rendered unfiltered feeds. */
+export function publicationWrites({ index, fragments, now }: PublishedSection): KvWrite[] {
+  const writes: KvWrite[] = [{ key: indexKey(index.section), value: JSON.stringify(index) }];
   for (const format of FEED_FORMATS) {
-    const text = texts[format].join("");
-    writes.push({ key: fragmentsKey(snapshot.section, format, snapshot.revision), value: text, expirationTtl: FRAGMENTS_TTL_SECONDS });
-    writes.push(prerenderedFeed(index, format, text, base, now));
+    writes.push({
+      key: fragmentsKey(index.section, format, index.revision),
+      value: fragments[format],
+      expirationTtl: FRAGMENTS_TTL_SECONDS,
+    });
+    writes.push(prerenderedFeed(index, format, fragments[format], index.base, now));
   }
   return writes;
 }
 
-/** The section's unfiltered feed (default limit), rendered now and valid until the next embargo lifts. */
-function prerenderedFeed(index: FeedIndex, format: FeedFormat, fragmentText: string, base: string, now: number): KvWrite {
+/**
+ * A public feed of a published section, rendered from its index and fragment text: the bytes a GET
+ * serves (the pre-rendered unfiltered feed, and what the WebSub hub pushes for every topic).
+ */
+export function renderPublicFeed(index: FeedIndex, format: FeedFormat, fragmentText: string, query: FeedQuery, now: number): string {
   const section = findSection(index.section);
   if (!section) throw new Error(`unknown section ${index.section}`);
-  const updated = lastModified(index, now);
-  const selected = selectEntries(index, UNFILTERED_QUERY, now);
-  const body = renderDocument(
+  const selected = selectEntries(index, query, now);
+  return renderDocument(
     format,
     feedHead({
-      base,
+      base: index.base,
       pathPrefix: "/feeds",
       section,
       format,
-      query: UNFILTERED_QUERY,
-      updated: new Date(updated),
-      licenceUrl: publicLicenceUrl(base),
+      query,
+      updated: new Date(lastModified(index, now)),
+      licenceUrl: publicLicenceUrl(index.base),
       archive: index.archive,
     }),
     selected.map((entry) => fragmentOf(entry, format, fragmentText)),
   );
+}
+
+/** The section's unfiltered feed (default limit), rendered now and valid until the next embargo lifts. */
+function prerenderedFeed(index: FeedIndex, format: FeedFormat, fragmentText: string, base: string, now: number): KvWrite {
+  const body = renderPublicFeed(index, format, fragmentText, UNFILTERED_QUERY, now);
   const metadata: PrerenderedMeta = {
     revision: index.revision,
     lifted: liftedEmbargoes(index, now),
     valid_until: nextEmbargo(index, now),
-    last_modified: updated,
+    last_modified: lastModified(index, now),
     base,
   };
   return { key: feedKey(index.section, format), value: body, metadata: { ...metadata } };

@@ -10,7 +10,7 @@ import { type FeedIndex, fragmentOf } from "./feed-index";
 import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "./http";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
 import { type FeedPageRenderer, type FeedPageView, prefersHtml } from "./page-view";
-import { feedHead, feedUrl, publicFragments, publicLicenceTerms, publicLicenceUrl } from "./public-feed";
+import { feedHead, feedUrl, hubUrl, publicFragments, publicLicenceTerms, publicLicenceUrl } from "./public-feed";
 import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
 import { articlesMatchIndex, loadArticles, loadFragments, loadIndex, loadPrerendered, rebase } from "./read";
 import { renderDocument } from "./render";
@@ -116,7 +116,10 @@ function feedFixedHeaders(base: string, section: Section, format: FeedFormat, qu
     headers = {
       "Cache-Control": CACHE_CONTROL.publicFeed,
       Vary: "Accept",
-      Link: linkHeader(feedLinks((f) => feedUrl(base, "/feeds", section, f, query), format, publicLicenceUrl(base))),
+      Link: linkHeader([
+        ...feedLinks((f) => feedUrl(base, "/feeds", section, f, query), format, publicLicenceUrl(base)),
+        { url: hubUrl(base), rel: "hub" },
+      ]),
       "Syndication-License": syndicationLicense(publicLicenceTerms(base)),
     };
     // Bounded: filters are validated, but keep the memo small whatever the traffic.

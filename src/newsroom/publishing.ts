@@ -5,7 +5,7 @@
 import { ALL_SECTIONS, SECTIONS } from "../config/publication";
 import { partName } from "../feeds/archive/month";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
-import { RENDERER_VERSION, sectionOutputs } from "../feeds/publish";
+import { type PublishedSection, publicationWrites, publishSection, RENDERER_VERSION } from "../feeds/publish";
 import { embargoLifted, epochMs } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
@@ -20,6 +20,10 @@ export class Publishing {
   private readonly sql: SqlStorage;
   private readonly publisher: KvPublisher;
   private readonly archives: MonthlyArchives;
+  /** Each section as last built, until its writes land and listeners hear of it. */
+  private readonly built = new Map<string, PublishedSection>();
+  /** Sections whose writes landed in this run, for the listeners. */
+  private landed: PublishedSection[] = [];
 
   /** What each kind of dirty key publishes, built synchronously from SQLite when the key is due. */
   private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
@@ -43,12 +47,19 @@ export class Publishing {
     storage: DurableObjectStorage,
     /** The object's env, read when used (tests swap its KV binding). */
     private readonly env: () => Env,
+    /** Told of each section whose publish has landed in KV (the WebSub hub listens). It must not throw. */
+    private readonly sectionLanded: (published: PublishedSection) => Promise<void> = async () => {},
   ) {
     this.sql = storage.sql;
     this.publisher = new KvPublisher(storage, () => this.env().FEEDS, {
       build: (key, now) => this.build(key, now),
       // Sections are what readers see, and building one is the slow part: first, one per run; then archive months.
       heavy: (key) => (key.startsWith("section:") ? 2 : key.startsWith("archive:") ? 1 : 0),
+      landed: (key) => {
+        const published = this.built.get(key);
+        this.built.delete(key);
+        if (published) this.landed.push(published);
+      },
     });
     this.archives = new MonthlyArchives({
       sql: this.sql,
@@ -81,10 +92,14 @@ export class Publishing {
     await this.schedule();
   }
 
-  /** Publishes what is due (embargoes that lifted included). */
+  /** Publishes what is due (embargoes that lifted included), then tells the listeners what landed. */
   async run(now: number): Promise<void> {
     this.liftEmbargoes(now);
     await this.publisher.publishDue();
+    const landed = this.landed;
+    this.landed = [];
+    // The hub only records the change (its alarm makes the requests): this waits on no subscriber.
+    await Promise.all(landed.map((published) => this.sectionLanded(published)));
   }
 
   /** Arms the alarm for the next due key or embargo. */
@@ -140,7 +155,9 @@ export class Publishing {
       ...(archived.newest ? { archive: partName(archived.newest) } : {}),
     };
     const base = this.base();
-    return sectionOutputs(snapshot, (article) => cachedFragments(this.sql, article, base), base, now);
+    const published = publishSection(snapshot, (article) => cachedFragments(this.sql, article, base), base, now);
+    this.built.set(`section:${section}`, published);
+    return publicationWrites(published);
   }
 
   /** Base URL for our own links in published bodies: PUBLIC_BASE_URL, or a placeholder readers swap. */

@@ -41,3 +41,10 @@ export const archiveKey = (section: string, name: string, format: string) => `ar
 
 /** A section's archived months, newest first, for its archive index page: ArchiveIndex JSON. */
 export const archiveIndexKey = (section: string) => `archive-index:${PUBLISHED_FORMAT}:${section}`;
+
+/**
+ * Present ("1") once a section's WebSub hub has had a subscription: the Newsroom signals the hub only for
+ * such sections, so publishing never wakes a hub nobody uses. Written by the hub, never deleted (a stale
+ * flag costs one RPC that finds no subscription).
+ */
+export const websubListeningKey = (section: string) => `websub-listening:${section}`;

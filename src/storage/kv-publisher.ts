@@ -47,6 +47,8 @@ export interface KvPublisherOptions {
    * before lower), at most one per run, so other calls interleave. Light keys answer 0.
    */
   heavy?: (key: string) => number;
+  /** Called once every write of an entry has landed (the owner may tell others that it has). */
+  landed?: (key: string) => void;
 }
 
 interface Entry {
@@ -159,8 +161,10 @@ export class KvPublisher {
       // Some of a failed batch's writes may have landed: space the next attempt from this one either way.
       this.sql.exec("INSERT OR REPLACE INTO kv_written (key, written_ms) VALUES (?, ?)", entry.key, written);
       // Only clear the entry if nothing changed it while we were writing.
-      if (outcome.status === "fulfilled") this.sql.exec("DELETE FROM kv_outbox WHERE key = ? AND gen = ?", entry.key, entry.gen);
-      else this.backOff(entry, written, "write", outcome.reason);
+      if (outcome.status === "fulfilled") {
+        this.sql.exec("DELETE FROM kv_outbox WHERE key = ? AND gen = ?", entry.key, entry.gen);
+        this.options.landed?.(entry.key);
+      } else this.backOff(entry, written, "write", outcome.reason);
     });
     this.sql.exec("DELETE FROM kv_written WHERE written_ms < ?", written - 60_000);
   }

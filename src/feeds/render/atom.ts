@@ -73,6 +73,7 @@ function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
       authors: [{ name: head.title, uri: head.homeUrl }],
       links: [
         { href: head.selfUrl, rel: "self", type: "application/atom+xml" },
+        ...(head.hubUrl ? [{ href: head.hubUrl, rel: "hub" }] : []),
         { href: head.homeUrl, rel: "alternate", type: "text/html" },
         ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type })),
         { href: head.licenceUrl, rel: "license" },

@@ -73,6 +73,7 @@ function rssDocument(head: FeedHead, items: RssItem[]): string {
       atom: {
         links: [
           { href: head.selfUrl, rel: "self", type: "application/rss+xml" },
+          ...(head.hubUrl ? [{ href: head.hubUrl, rel: "hub" }] : []),
           ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type })),
           { href: head.licenceUrl, rel: "license" },
           ...historyLinks(head.history),
