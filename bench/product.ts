@@ -3,14 +3,25 @@
 export { DEFAULT_FEED_LIMIT, findSection } from "../src/config/publication";
 export { archiveHead, archiveSignature } from "../src/feeds/archive/documents";
 export { chainLinks, cutParts } from "../src/feeds/archive/parts";
-export { type FeedIndex, fragmentOf } from "../src/feeds/feed-index";
+export type { FeedIndex } from "../src/feeds/feed-index";
 export { feedEtag, feedLinks, isNotModified, linkHeader, syndicationLicense } from "../src/feeds/http";
 export { FEED_FORMATS } from "../src/feeds/model";
-export { feedHead, feedUrl, PLACEHOLDER_BASE, publicFragments, publicLicenceTerms, publicLicenceUrl } from "../src/feeds/public-feed";
-export { sectionOutputs } from "../src/feeds/publish";
+export {
+  feedHead,
+  feedUrl,
+  PLACEHOLDER_BASE,
+  publicFragments,
+  publicLicenceTerms,
+  publicLicenceUrl,
+  twinFragments,
+  twinLink,
+} from "../src/feeds/public-feed";
+export { itemWrites, publishedItemsTag, sectionOutputs } from "../src/feeds/publish";
 export { canonicalQuery, isUnfiltered, parseFeedQuery } from "../src/feeds/query";
 export { rebase } from "../src/feeds/read";
 export { publicRights, renderDocument, renderItem } from "../src/feeds/render";
 export { lastModified, liftedEmbargoes, selectEntries } from "../src/feeds/select";
+export { simplifiedArticle } from "../src/feeds/zh-hans/article";
+export { toSimplified } from "../src/feeds/zh-hans/convert";
 export { withDefaults } from "../src/model/article";
 export * as kvKeys from "../src/storage/kv-keys";

@@ -24,13 +24,15 @@ import { measureWebSub } from "./lib/websub.mjs";
 const SMALL = 1000;
 const LARGE = Number(process.env.BENCH_ARCHIVE ?? 100_000);
 const BATCH_CONCURRENCY = Number(process.env.BENCH_BATCH_CONCURRENCY ?? 8);
+/** BENCH_ONLY=small stops after the measurements at 1,000 articles (a partial run; its large-archive targets then fail). */
+const ONLY_SMALL = process.env.BENCH_ONLY === "small";
 const SECTION = "yaowen";
 const FILTER = "region=gansu/lanzhou&topic=tourism,transport";
 /**
  * The functions a 304 must never reach: rendering (ours and feedsmith's), the HTML view, and reads of
  * articles or fragments. The 304 case is profiled watching for them: the target is judged on that.
  */
-const RENDER_OR_ARTICLE_READ = /^(render\w*|generate(Rss|Atom|Json)Feed|publicFragments|loadArticles|loadFragments|itemFragments)$/;
+const RENDER_OR_ARTICLE_READ = /^(render\w*|generate(Rss|Atom|Json)Feed|publicFragments|loadArticles|loadItems|loadIndex)$/;
 
 /** Found once the first articles are published (settledArchivePath). */
 let archivePath = null;
@@ -88,6 +90,7 @@ const baseline = await startWrangler({
 const stopAll = () => Promise.all([worker.stop(), baseline.stop()]);
 process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
 
+class StopAfterSmall extends Error {}
 try {
   if (ONLY_WEBSUB) {
     log("ingest: 1,000 articles in 100-article batches…");
@@ -95,6 +98,9 @@ try {
     results.publish = { [SMALL]: await waitPublished(worker.url, SMALL) };
     results.websub = await measureWebSub({ worker, secret, adminToken, stored: LARGE + 200, log });
   } else await measureAll();
+} catch (error) {
+  if (!(error instanceof StopAfterSmall)) throw error;
+  log("BENCH_ONLY=small: stopping after the measurements at 1,000 articles");
 } finally {
   await stopAll();
   if (!process.env.BENCH_KEEP_STATE) for (const s of [worker, baseline]) rmSync(s.stateDir, { recursive: true, force: true });
@@ -137,6 +143,8 @@ async function measureAll() {
   results.feeds = { [SMALL]: await measureFeeds(feedCases(partner), true) };
   results.profile = await profileCases(partner);
   results.kv = { [SMALL]: kvSizes(worker.stateDir, product.kvKeys, [SECTION, "all"], product.FEED_FORMATS) };
+  results.update_write = { [SMALL]: await measureUpdateWrite(SMALL) };
+  if (ONLY_SMALL) throw new StopAfterSmall();
 
   log(`ingest: ${LARGE - SMALL} more articles in 100-article batches, ${BATCH_CONCURRENCY} in flight…`);
   const large = batches(archiveSlice(SMALL, LARGE - SMALL));
@@ -151,6 +159,7 @@ async function measureAll() {
   );
   results.kv[LARGE] = kvSizes(worker.stateDir, product.kvKeys, [SECTION, "all"], product.FEED_FORMATS);
   results.archives.correction = await correctOldArticle(LARGE);
+  results.update_write[LARGE] = await measureUpdateWrite(LARGE);
   log(`ingest: 200 single pushes one at a time, archive of ${LARGE}…`);
   results.ingest.single_sequential_large = await deliver(worker.url, secret, archiveSlice(LARGE, 200), { concurrency: 1 });
   results.websub = await measureWebSub({ worker, secret, adminToken, stored: LARGE + 200, log });
@@ -195,6 +204,37 @@ async function waitPublished(url, n) {
       log(`quiet: ${state.articles} articles stored, nothing left to publish after ${quiet} ms`);
       return { newest_visible: lag, all_published: quiet, stored: state.articles };
     }
+    if (performance.now() - started > 300_000) throw new Error(`the Newsroom still had ${state?.dirty} keys to publish after 300 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/**
+ * KV bytes one single-article update writes, everything it causes included (its items, its sections'
+ * indexes and bodies, and whatever else publishing adds): a correction of the newest article of
+ * SECTION among the first `n`, pushed once nothing is left to publish, counted once nothing is again.
+ */
+async function measureUpdateWrite(n) {
+  const original = archiveSlice(0, n)
+    .filter((a) => a.section === SECTION)
+    .at(-1);
+  const corrected = { ...original, version: 2, title: `${original.title}(更正)` };
+  await waitQuiet();
+  const mark = Date.now() - 1;
+  await new Promise((r) => setTimeout(r, 20)); // blob file times have coarse resolution on some filesystems
+  const pushed = await deliver(worker.url, secret, [corrected], { concurrency: 1 });
+  if (pushed.failures) throw new Error(`the correction was refused: ${JSON.stringify(pushed.first_failure)}`);
+  await waitQuiet();
+  const written = kvWrittenSince(worker.stateDir, mark);
+  log(`update write at ${n}: ${written.keys} values, ${written.bytes} bytes (archives ${written.archive_bytes})`);
+  return { article: corrected.id, ...written };
+}
+
+async function waitQuiet() {
+  const started = performance.now();
+  for (;;) {
+    const state = newsroomState(worker.stateDir);
+    if (state && state.dirty === 0) return;
     if (performance.now() - started > 300_000) throw new Error(`the Newsroom still had ${state?.dirty} keys to publish after 300 s`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -254,6 +294,13 @@ function feedCases(partnerKey) {
     },
     { name: "304 (If-None-Match)", path: `/feeds/${SECTION}.rss`, conditional: true },
     { name: "archive rss (settled month)", path: archivePath, scale: true },
+    // The Simplified twins: the same reads as the Traditional rows above, from fragments converted at write time.
+    { name: "unfiltered rss (zh-Hans)", path: `/zh-hans/feeds/${SECTION}.rss` },
+    {
+      name: "filtered rss (zh-Hans, uncached)",
+      path: `/zh-hans/feeds/${SECTION}.rss?${FILTER}`,
+      each: (i) => `/zh-hans/feeds/${SECTION}.rss?${FILTER},zz${i}`,
+    },
   ];
   cases.push({ name: "partner rss", path: `/partner/feeds/${SECTION}.rss`, headers: { Authorization: `Bearer ${partnerKey}` } });
   return cases;

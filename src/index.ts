@@ -4,9 +4,11 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { renderArchiveIndexPage, renderArchivePage } from "./discovery/archive-pages";
 import { renderFeedPage } from "./discovery/feed-page";
+import { ICON_PNGS } from "./discovery/icons.gen";
 import { DOCUMENTED_PATHS } from "./discovery/openapi";
 import { discovery } from "./discovery/routes";
 import { archiveFeeds } from "./feeds/archive/routes";
+import { type EdgePurgeMessage, purgeBatch, requestSectionPurge } from "./feeds/edge-cache";
 import { publicFeeds } from "./feeds/routes";
 import { onSectionPublished } from "./feeds/section-published";
 import { documentedStatuses } from "./http/documented-statuses";
@@ -15,6 +17,7 @@ import { ProblemError, problemResponse } from "./http/problem";
 import { ingest } from "./ingest/routes";
 import { newsroom } from "./newsroom/stub";
 import { partnerAdmin } from "./partners/admin-routes";
+import { partnerChangeFeed } from "./partners/change-routes";
 import { partnerFeeds } from "./partners/feed-routes";
 import { websub, websubAdmin } from "./websub/routes";
 import { notifyHub } from "./websub/signal";
@@ -23,12 +26,22 @@ export const app = new Hono<{ Bindings: Env }>();
 
 app.use("*", securityHeaders);
 app.use("*", documentedStatuses(DOCUMENTED_PATHS));
-for (const path of ["/feeds/*", "/feeds.opml", "/openapi.json"]) app.use(path, publicCors);
+const PUBLIC_CORS_PATHS = [
+  "/feeds/*",
+  "/zh-hans/feeds/*",
+  "/feeds.opml",
+  "/feeds-all.opml",
+  "/zh-hans/feeds.opml",
+  "/zh-hans/feeds-all.opml",
+];
+for (const path of [...PUBLIC_CORS_PATHS, ...Object.keys(ICON_PNGS), "/openapi.json"]) app.use(path, publicCors);
 
 app.route("/v1/articles", ingest);
-app.route("/feeds", publicFeeds(renderFeedPage));
+app.route("/feeds", publicFeeds(renderFeedPage, "zh-Hant"));
+app.route("/zh-hans/feeds", publicFeeds(renderFeedPage, "zh-Hans"));
 app.route("/feeds", archiveFeeds({ archive: renderArchivePage, index: renderArchiveIndexPage }));
 app.route("/partner", partnerFeeds);
+app.route("/partner", partnerChangeFeed);
 app.route("/v1/partners", partnerAdmin);
 app.route("/websub", websub);
 app.route("/v1/websub", websubAdmin);
@@ -57,10 +70,17 @@ export { WebSubHub } from "./websub/hub";
 
 // The Newsroom signals each section publish that lands; the WebSub hub pushes what changed.
 onSectionPublished(notifyHub);
+// Workers Cache answers built from the section's previous publish are purged (a purge that cannot be queued is
+// logged by the channel, not retried: the cached answers expire within their max-age anyway).
+onSectionPublished((env, published) => requestSectionPurge(env, published.index.section));
 export default {
   fetch: app.fetch,
   /** Every minute: wake the Newsroom so unpublished changes (or a new publishing format) never wait for the next push. */
   async scheduled(_controller, env) {
     await newsroom(env).reconcile();
   },
-} satisfies ExportedHandler<Env>;
+  /** Purges Workers Cache tags the Newsroom queued after a publish landed (only the Worker can purge its cache). */
+  async queue(batch, _env, ctx) {
+    await purgeBatch(batch, ctx.cache);
+  },
+} satisfies ExportedHandler<Env, EdgePurgeMessage>;

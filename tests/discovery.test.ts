@@ -3,7 +3,7 @@ import { parseOpml } from "feedsmith";
 import { describe, expect, it } from "vitest";
 import { ALL_SECTION, SECTIONS } from "../src/config/publication";
 import { renderFeedPage } from "../src/discovery/feed-page";
-import { prefersHtml } from "../src/feeds/page-view";
+import { pageItem, prefersHtml } from "../src/feeds/page-view";
 import { withDefaults } from "../src/model/article";
 import { licenceKey } from "../src/storage/kv-keys";
 import { article, BASE, request, SEED } from "./helpers/cms";
@@ -67,7 +67,7 @@ describe("renderFeedPage", () => {
       { format: "json" as const, url: "https://feeds.example/feeds/yaowen.json?topic=livelihood" },
     ],
     licenceUrl: "https://feeds.example/licenses/public-reading",
-    items: [seed],
+    items: [pageItem(seed)],
   };
 
   it("shows the section, each item linked with its Beijing-time date and summary, and the URL to copy", () => {
@@ -101,7 +101,7 @@ describe("renderFeedPage", () => {
     const hostile = withDefaults(
       article({ title: '<script>alert(1)</script>"', summary: "<img src=x onerror=alert(1)>", url: "javascript:alert(1)" }) as any,
     );
-    const page = renderFeedPage({ ...view, items: [hostile] });
+    const page = renderFeedPage({ ...view, items: [pageItem(hostile)] });
     expect(page).not.toContain("<script");
     expect(page).not.toContain("<img");
     expect(page).not.toContain("javascript:");
@@ -111,7 +111,7 @@ describe("renderFeedPage", () => {
 
   it("says so when a feed has no items, and renders the all pseudo-section", () => {
     const page = renderFeedPage({ ...view, section: ALL_SECTION, items: [] });
-    expect(page).toContain("<h1>全部</h1>");
+    expect(page).toContain("<h1>全部欄目</h1>");
     expect(page).toContain("這個訂閱源暫時沒有文章。");
   });
 });
@@ -136,7 +136,11 @@ describe("GET / (directory)", () => {
         );
       }
     }
-    expect(page.match(/<link rel="alternate"/g)).toHaveLength((SECTIONS.length + 1) * 3);
+    expect(page.match(/<link rel="alternate" type="application\/(rss\+xml|atom\+xml|feed\+json)"/g)).toHaveLength(
+      (SECTIONS.length + 1) * 3,
+    );
+    // and the directory in the other script
+    expect(page).toContain(`<link rel="alternate" hreflang="zh-Hans" type="text/html" href="${BASE}/zh-hans/">`);
     expect(page).toContain(`href="${BASE}/licenses/public-reading"`);
     expect(page).toContain(`href="${BASE}/feeds.opml"`);
     expect(page).toContain("如何訂閱");
@@ -160,16 +164,27 @@ describe("GET / (directory)", () => {
 });
 
 describe("GET /feeds.opml", () => {
-  it("is OPML 2.0 with one RSS outline per section and all, in Chinese", async () => {
+  it("is OPML 2.0 with one RSS outline per section, in Chinese, and links to `all` and the Simplified OPML", async () => {
     const res = await request("/feeds.opml");
     expect(res.status).toBe(200);
     expect(res.headers.get("Content-Type")).toBe("text/x-opml; charset=utf-8");
     const opml = parseOpml(await res.text());
     const outlines = opml.body?.outlines ?? [];
-    expect(outlines.map((o) => o.xmlUrl)).toEqual([...SECTIONS, ALL_SECTION].map((s) => `${BASE}/feeds/${s.slug}.rss`));
-    expect(outlines.every((o) => o.type === "rss")).toBe(true);
-    expect(outlines[0]).toMatchObject({ text: "甘肅國際在線 · 要聞", title: "甘肅國際在線 · 要聞", htmlUrl: `${BASE}/#yaowen` });
-    expect(opml.head?.title).toBe("甘肅國際在線 訂閱源");
+    const feeds = outlines.filter((o) => o.type === "rss");
+    expect(feeds.map((o) => o.xmlUrl)).toEqual(SECTIONS.map((s) => `${BASE}/feeds/${s.slug}.rss`));
+    expect(feeds[0]).toMatchObject({ text: "甘肅國際在線 · 要聞", title: "甘肅國際在線 · 要聞", htmlUrl: `${BASE}/#yaowen` });
+    // Readers that keep one copy per item id would let `all` take the sections' items: it is a file of its own.
+    expect(outlines.filter((o) => o.type !== "rss").map((o) => [o.type, o.url])).toEqual([
+      ["link", `${BASE}/feeds-all.opml`],
+      ["link", `${BASE}/zh-hans/feeds.opml`],
+    ]);
+    expect(opml.head?.title).toBe("甘肅國際在線 各欄目訂閱源");
+  });
+
+  it("offers `all` as its own OPML", async () => {
+    const opml = parseOpml(await (await request("/feeds-all.opml")).text());
+    const feeds = (opml.body?.outlines ?? []).filter((o) => o.type === "rss");
+    expect(feeds.map((o) => [o.text, o.xmlUrl])).toEqual([[`甘肅國際在線 · ${ALL_SECTION.name}`, `${BASE}/feeds/all.rss`]]);
   });
 });
 

@@ -82,8 +82,10 @@ describe("GET /feeds/{section}.atom", () => {
     expect(entry.links).toContainEqual(expect.objectContaining({ rel: "alternate", href: SEED.url }));
     expect(text(entry.rights)).toContain("甘肅日報");
     expect(text(entry.source?.title)).toBe("甘肅日報");
-    // No source.url: no link or id that would point at the wrong page.
-    expect(entry.source?.id).toBeUndefined();
+    // No source.url: no link that would point at the wrong page, and an id of the source's name (the W3C validator wants one).
+    expect(entry.source?.links ?? []).toEqual([]);
+    expect(entry.source?.id).toBe(`tag:gansu.news.example,2024:source:${encodeURIComponent("甘肅日報")}`);
+    expect(new Date(entry.source!.updated as string).getTime()).toBe(Date.parse(SEED.updated_at));
     expect(entry.authors?.map((a) => a.name)).toEqual(["薛硯", "顏晨"]);
   });
 

@@ -4,6 +4,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
+import { type ArticleInput, withDefaults } from "../src/model/article";
 import { NEWSROOM_MIGRATIONS } from "../src/newsroom/schema";
 import { DESK_MIGRATIONS } from "../src/partners/desk-schema";
 import { articleKey, licenceKey } from "../src/storage/kv-keys";
@@ -91,7 +92,7 @@ describe("schema migrations", () => {
         sql.exec(`DROP TABLE ${name}`);
       }
       sql.exec(NEWSROOM_MIGRATIONS[0]!);
-      const doc = JSON.stringify({ id: "legacy-1", version: 3, status: "published", section: "yaowen" });
+      const doc = JSON.stringify(withDefaults(article({ id: "legacy-1", version: 3, section: "yaowen" }) as unknown as ArticleInput));
       sql.exec(
         "INSERT INTO articles (id, version, status, section, published_ms, changed_ms, doc) VALUES ('legacy-1', 3, 'published', 'yaowen', 1, 1, ?)",
         doc,

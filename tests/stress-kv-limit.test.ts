@@ -5,7 +5,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { articleKey, fragmentsKey, indexKey } from "../src/storage/kv-keys";
+import { articleKey, indexKey, itemKey } from "../src/storage/kv-keys";
 import { article, push } from "./helpers/cms";
 import { LimitedKv } from "./stress/limited-kv";
 
@@ -29,28 +29,24 @@ async function dirtyKeys(): Promise<{ key: string; attempts: number }[]> {
 }
 
 /**
- * The version of article `id` a published snapshot shows. Reads the snapshot as the Worker does:
- * either items with whole articles, or an index of entries whose rendered items live in the
- * revision's json fragments text (fragmentsKey) (the title carries the version).
+ * The version of article `id` a published snapshot shows, as the Worker reads it: the index entry names
+ * the version, and that version's json item (itemKey) carries it in its title.
  */
-function versionIn(snapshotText: string | null | undefined, id: string, fragments: (revision: number) => string | null | undefined) {
+function versionIn(snapshotText: string | null | undefined, id: string, item: (key: string) => string | null | undefined) {
   if (!snapshotText) return undefined;
-  const snapshot = JSON.parse(snapshotText) as {
-    revision: number;
-    items?: { article: { id: string; version: number } }[];
-    entries?: { id: string }[];
-  };
-  if (Array.isArray(snapshot.items)) return snapshot.items.find((i) => i.article.id === id)?.article.version;
-  if (!snapshot.entries?.some((e) => e.id === id)) return undefined;
-  const match = fragments(snapshot.revision)?.match(new RegExp(`"title":"${id} v(\\d+)"`));
+  const snapshot = JSON.parse(snapshotText) as { items: string; entries: { id: string; version: number }[] };
+  const entry = snapshot.entries.find((e) => e.id === id);
+  if (!entry) return undefined;
+  const match = item(itemKey(snapshot.items, id, entry.version, "json"))?.match(new RegExp(`"title":"${id} v(\\d+)"`));
   return match ? Number(match[1]) : undefined;
 }
 
 async function hotVersion(section: string, id: string): Promise<number | undefined> {
   const snapshot = await env.FEEDS.get(indexKey(section));
-  const revision = snapshot ? (JSON.parse(snapshot) as { revision: number }).revision : 0;
-  const fragments = await env.FEEDS.get(fragmentsKey(section, "json", revision));
-  return versionIn(snapshot, id, () => fragments);
+  const entry = snapshot ? (JSON.parse(snapshot) as { items: string; entries: { id: string; version: number }[] }) : null;
+  const version = entry?.entries.find((e) => e.id === id)?.version;
+  const item = entry && version !== undefined ? await env.FEEDS.get(itemKey(entry.items, id, version, "json")) : null;
+  return versionIn(snapshot, id, () => item);
 }
 
 /**
@@ -102,13 +98,13 @@ async function hotSection(
   // Snapshots never go back in time: each landed write shows the hot article at a version >= the one
   // before. (A snapshot whose fragments were refused is read from article keys until the retry lands.)
   const versions = (kv.landed.get(indexKey("wenlv")) ?? [])
-    .map((text) => versionIn(text, id, (revision) => kv.landed.get(fragmentsKey("wenlv", "json", revision))?.at(-1)))
+    .map((text) => versionIn(text, id, (key) => kv.landed.get(key)?.at(-1)))
     .filter((v): v is number => v !== undefined);
   const regressions = versions.filter((v, i) => i > 0 && v < versions[i - 1]!).length;
   // Staleness: the longest a pushed version waited before a landed snapshot (with its fragments) showed it.
   const shown = (kv.landed.get(indexKey("wenlv")) ?? []).map((text, i) => ({
     at: kv.landedAt.get(indexKey("wenlv"))![i]!,
-    version: versionIn(text, id, (revision) => kv.landed.get(fragmentsKey("wenlv", "json", revision))?.at(-1)),
+    version: versionIn(text, id, (key) => kv.landed.get(key)?.at(-1)),
   }));
   const staleness = pushedAt.map((at, i) => (shown.find((s) => s.at >= at && (s.version ?? 0) >= i + 1)?.at ?? Date.now()) - at);
   return { version, rate, caughtUp, regressions, snapshotWrites: versions.length, maxStalenessMs: Math.max(0, ...staleness) };

@@ -38,7 +38,10 @@ export function kvSizes(stateDir, kvKeys, sections, formats) {
     out[section] = {
       entries: index.entries.length,
       index_bytes: statSync(indexFile).size,
-      fragments_bytes: Object.fromEntries(formats.map((f) => [f, size(kvKeys.fragmentsKey(section, f, index.revision))])),
+      // Each entry's item is a key of its own (written once per article version); the sum of those the index names.
+      fragments_bytes: Object.fromEntries(
+        formats.map((f) => [f, index.entries.reduce((n, e) => n + (size(kvKeys.itemKey(index.items, e.id, e.version, f)) ?? 0), 0)]),
+      ),
       prerendered_bytes: Object.fromEntries(formats.map((f) => [f, size(kvKeys.feedKey(section, f))])),
     };
   }

@@ -1,7 +1,10 @@
 // In-process render cost (Node, the product's code bundled by esbuild): CPU time per call to filter
 // and render 20 and 100 items per format the way a request does (parse the section index, select,
-// slice the stored fragments, render the head, concatenate), next to rendering every item per
+// take the selected items as the bulk read returns them, render the head, concatenate), next to rendering every item per
 // request with our feedsmith renderers (renderItem) and with the bare `feed` package (the floor).
+// The Simplified twin's read path is timed beside the Traditional one, and the write-time conversion
+// to Simplified per 3,000 characters and per article.
+import { readFileSync } from "node:fs";
 import { Feed } from "feed";
 import { archiveSlice } from "./articles.mjs";
 
@@ -42,7 +45,7 @@ export function storedArticles(p, count) {
     .reverse();
 }
 
-/** What the Newsroom publishes for the `all` section from these articles: index text and fragment texts. */
+/** What the Newsroom publishes for the `all` section from these articles: index text, each article's items by key, bodies. */
 export function publishedSection(p, articles, base) {
   const snapshot = {
     section: "all",
@@ -52,12 +55,20 @@ export function publishedSection(p, articles, base) {
     items: articles.slice(0, 200).map((article) => ({ article, changed_ms: NOW - 1000 })),
     withdrawals: [],
   };
-  const writes = p.sectionOutputs(snapshot, (a) => p.publicFragments(a, base), base, NOW);
-  const byKey = Object.fromEntries(writes.map((w) => [w.key, w.value]));
+  const writes = p.sectionOutputs(snapshot, (a) => p.twinFragments(a, base), base, NOW);
+  const tag = p.publishedItemsTag(base);
+  for (const { article } of snapshot.items) writes.push(...p.itemWrites(tag, article.id, article.version, p.twinFragments(article, base)));
+  const byKey = new Map(writes.map((w) => [w.key, w.value]));
   return {
-    indexText: byKey[p.kvKeys.indexKey("all")],
-    fragments: Object.fromEntries(p.FEED_FORMATS.map((f) => [f, byKey[p.kvKeys.fragmentsKey("all", f, 1)]])),
-    prerendered: Object.fromEntries(p.FEED_FORMATS.map((f) => [f, byKey[p.kvKeys.feedKey("all", f)]])),
+    indexText: byKey.get(p.kvKeys.indexKey("all")),
+    /** The item an entry's key names in a script (what the request's bulk read returns). */
+    item: (index, entry, format, script = "zh-Hant") => byKey.get(p.kvKeys.itemKey(index.items, entry.id, entry.version, format, script)),
+    itemBytes: (format) =>
+      snapshot.items.reduce(
+        (n, { article }) => n + Buffer.byteLength(byKey.get(p.kvKeys.itemKey(tag, article.id, article.version, format))),
+        0,
+      ),
+    prerendered: Object.fromEntries(p.FEED_FORMATS.map((f) => [f, byKey.get(p.kvKeys.feedKey("all", f))])),
   };
 }
 
@@ -72,21 +83,24 @@ export function measureRenderCost(p, { runs = 300 } = {}) {
   for (const n of [20, 100]) {
     const query = RENDER_QUERIES[n];
     for (const format of p.FEED_FORMATS) {
-      const ourPath = (published) => () => {
-        const index = JSON.parse(published.indexText);
-        const selected = p.selectEntries(index, query, NOW);
-        const fragments = selected.map((e) => p.rebase(p.fragmentOf(e, format, published.fragments[format]), index.base, REQUEST_BASE));
-        const head = p.feedHead({
-          base: REQUEST_BASE,
-          pathPrefix: "/feeds",
-          section,
-          format,
-          query,
-          updated: new Date(p.lastModified(index, NOW)),
-          licenceUrl: p.publicLicenceUrl(REQUEST_BASE),
-        });
-        return p.renderDocument(format, head, fragments);
-      };
+      const ourPath =
+        (published, script = "zh-Hant") =>
+        () => {
+          const index = JSON.parse(published.indexText);
+          const selected = p.selectEntries(index, query, NOW);
+          const fragments = selected.map((e) => p.rebase(published.item(index, e, format, script), index.base, REQUEST_BASE));
+          const head = p.feedHead({
+            base: REQUEST_BASE,
+            pathPrefix: "/feeds",
+            section,
+            format,
+            query,
+            updated: new Date(p.lastModified(index, NOW)),
+            licenceUrl: p.publicLicenceUrl(REQUEST_BASE),
+            script,
+          });
+          return p.renderDocument(format, head, fragments);
+        };
       const index = JSON.parse(configured.indexText);
       const selected = p.selectEntries(index, query, NOW);
       if (selected.length !== n) throw new Error(`query for ${n} items selects ${selected.length}`);
@@ -99,7 +113,7 @@ export function measureRenderCost(p, { runs = 300 } = {}) {
         updated: new Date(NOW),
         licenceUrl: p.publicLicenceUrl(REQUEST_BASE),
       });
-      const fragmentTexts = selected.map((e) => p.fragmentOf(e, format, configured.fragments[format]));
+      const fragmentTexts = selected.map((e) => configured.item(index, e, format));
       const items = selected.map((e) => byId.get(e.id));
       const options = (a) => ({ variant: "full", rights: p.publicRights(a, p.publicLicenceUrl(REQUEST_BASE)), baseUrl: REQUEST_BASE });
       const body = ourPath(configured)();
@@ -109,16 +123,15 @@ export function measureRenderCost(p, { runs = 300 } = {}) {
         body_bytes: Buffer.byteLength(body),
         // The whole filtered request's compute, PUBLIC_BASE_URL set (production): parse + select + slice + head + concat.
         ours_ms: timeIt(ourPath(configured), { runs }),
+        // The same request for the Simplified twin (/zh-hans/feeds/…): its fragments were converted at write time.
+        ours_hans_ms: timeIt(ourPath(configured, "zh-Hans"), { runs }),
         // Same with PUBLIC_BASE_URL unset (local dev): every fragment's links are rebased per request.
         ours_rebase_ms: timeIt(ourPath(local), { runs }),
         // Parts of it.
         parse_index_ms: timeIt(() => JSON.parse(configured.indexText), { runs }),
-        select_slice_ms: timeIt(
-          () => p.selectEntries(index, query, NOW).map((e) => p.fragmentOf(e, format, configured.fragments[format])),
-          {
-            runs,
-          },
-        ),
+        select_slice_ms: timeIt(() => p.selectEntries(index, query, NOW).map((e) => configured.item(index, e, format)), {
+          runs,
+        }),
         head_concat_ms: timeIt(() => p.renderDocument(format, head, fragmentTexts), { runs }),
         // Rendering every item per request with our feedsmith renderers, then the document.
         render_items_ms: timeIt(
@@ -158,7 +171,10 @@ export function measureRenderCost(p, { runs = 300 } = {}) {
   }));
   // Write-time cost in the Newsroom: rendering one article's fragments (3 formats), and building a
   // 200-item section's outputs from cached fragments (what each publish of a section costs).
-  const cache = new Map(articles.map((a) => [a.id, p.publicFragments(a, REQUEST_BASE)]));
+  const cache = new Map(articles.map((a) => [a.id, p.twinFragments(a, REQUEST_BASE)]));
+  // 3,000 characters of the portal's own prose (the seed article's text), converted as the Newsroom does.
+  const seed = JSON.parse(readFileSync(new URL("../../fixtures/seed-article.json", import.meta.url), "utf8"));
+  const text3000 = [seed.title, seed.summary, seed.body_html.replace(/<[^>]+>/g, "")].join("\n").slice(0, 3000);
   const snapshot = {
     section: "all",
     revision: 1,
@@ -169,6 +185,11 @@ export function measureRenderCost(p, { runs = 300 } = {}) {
   };
   const publish = {
     fragments_per_article_ms: timeIt(() => p.publicFragments(articles[0], REQUEST_BASE), { runs }),
+    // Both scripts: the Traditional items, the article converted to Simplified, and the twin's items.
+    twin_fragments_per_article_ms: timeIt(() => p.twinFragments(articles[0], REQUEST_BASE), { runs }),
+    simplify_article_ms: timeIt(() => p.simplifiedArticle(p.withDefaults(seed)), { runs }),
+    simplify_3000_chars_ms: timeIt(() => p.toSimplified(text3000), { runs }),
+    simplify_article_chars: [seed.title, seed.original_title, seed.summary, seed.body_html].join("").length,
     section_outputs_200_cached_ms: timeIt(() => p.sectionOutputs(snapshot, (a) => cache.get(a.id), REQUEST_BASE, NOW), {
       runs: 60,
       warm: 10,
@@ -178,7 +199,8 @@ export function measureRenderCost(p, { runs = 300 } = {}) {
       return timeIt(() => docs.map((d) => JSON.parse(d)), { runs: 60, warm: 10 });
     })(),
     index_bytes: Buffer.byteLength(configured.indexText),
-    fragment_bytes: Object.fromEntries(p.FEED_FORMATS.map((f) => [f, Buffer.byteLength(configured.fragments[f])])),
+    /** The 200 entries' items, each under its own key: written once per article version, not per publish. */
+    fragment_bytes: Object.fromEntries(p.FEED_FORMATS.map((f) => [f, configured.itemBytes(f)])),
   };
   return { results, unfiltered, publish };
 }

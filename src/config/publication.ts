@@ -31,7 +31,8 @@ export const SECTIONS: readonly Section[] = [
 
 /** The pseudo-section that unions every section. */
 export const ALL_SECTIONS = "all";
-export const ALL_SECTION: Section = { slug: ALL_SECTIONS, name: "全部", description: "全部欄目的最新報道" };
+/** One name wherever `all` appears: directory, OPML, feed title and browser view. */
+export const ALL_SECTION: Section = { slug: ALL_SECTIONS, name: "全部欄目", description: "全部欄目的最新報道" };
 
 export function findSection(slug: string): Section | undefined {
   if (slug === ALL_SECTIONS) return ALL_SECTION;
@@ -76,6 +77,23 @@ export const TOPIC_LABELS: Readonly<Record<string, string>> = {
   economy: "經濟",
   ecology: "生態",
 };
+
+/**
+ * The scripts every public feed and page is offered in: the portal's own Traditional, and the
+ * Simplified twin converted from it (src/feeds/zh-hans/). Each lives under its path prefix.
+ */
+export type Script = "zh-Hant" | "zh-Hans";
+export const SCRIPTS: readonly Script[] = ["zh-Hant", "zh-Hans"];
+export const SCRIPT_PREFIX: Record<Script, "" | "/zh-hans"> = { "zh-Hant": "", "zh-Hans": "/zh-hans" };
+export const otherScript = (script: Script): Script => (script === "zh-Hant" ? "zh-Hans" : "zh-Hant");
+
+/** Icons readers show beside the feed, served by the service as PNG (paths under the base URL). */
+export const ICONS = {
+  /** Square, 512 px: JSON Feed `icon`, Atom `icon` and `logo`. */
+  icon: { path: "/icon-512.png", size: 512 },
+  /** Square, 64 px: JSON Feed `favicon`, RSS `<image>` (at most 144 px wide by RSS 2.0), the pages' favicon. */
+  favicon: { path: "/favicon-64.png", size: 64 },
+} as const;
 
 export const DEFAULT_FEED_LIMIT = 20;
 export const MAX_FEED_LIMIT = 100;

@@ -1,5 +1,5 @@
 // Where each section's feeds live, in one place for the directory page, the OPML and the OpenAPI document.
-import { ALL_SECTION, SECTIONS, type Section } from "../config/publication";
+import { ALL_SECTION, SCRIPT_PREFIX, type Script, SECTIONS, type Section } from "../config/publication";
 import { FEED_FORMAT_NAMES, FEED_FORMATS, type FeedFormat, feedMediaType } from "../feeds/model";
 import { feedUrl } from "../feeds/public-feed";
 import { UNFILTERED_QUERY } from "../feeds/query";
@@ -14,16 +14,17 @@ export interface FeedLink {
   type: string;
 }
 
-export function sectionFeeds(base: string, section: Section): FeedLink[] {
+export function sectionFeeds(base: string, section: Section, script: Script = "zh-Hant"): FeedLink[] {
   return FEED_FORMATS.map((format) => ({
     format,
-    url: feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY),
+    url: feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY, script),
     type: feedMediaType(format),
   }));
 }
 
 /** The directory's anchor for a section: the human page OPML outlines point to as htmlUrl. */
-export const sectionAnchorUrl = (base: string, section: Section) => `${base}/#${section.slug}`;
+export const sectionAnchorUrl = (base: string, section: Section, script: Script = "zh-Hant") =>
+  `${base}${SCRIPT_PREFIX[script]}/#${section.slug}`;
 
 /** A `<link rel="alternate">` that lets readers and browser extensions discover a feed from a page. */
 export const autodiscoveryLink = (section: Section, format: FeedFormat, url: string): Html =>

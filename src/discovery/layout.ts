@@ -1,6 +1,7 @@
 // The shared shell of every discovery page: a whole HTML document with inline CSS tuned for Chinese
 // text on phones and desktops, and no scripts or external assets, so pages render offline.
-import { PUBLICATION } from "../config/publication";
+import { ICONS, PUBLICATION, type Script } from "../config/publication";
+import { textIn } from "../config/zh-hans-text";
 import { Html, html } from "./html";
 
 const CSS = `
@@ -35,8 +36,10 @@ code, .url { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, "Noto S
 .hint > :first-child, .card > :first-child { margin-top: 0; }
 .hint > :last-child, .card > :last-child { margin-bottom: 0; }
 article.item { border-bottom: 1px solid var(--line); padding: 1rem 0; }
-article.item h3 a { color: var(--fg); text-decoration: none; }
-article.item h3 a:hover, article.item h3 a:focus { color: var(--accent); text-decoration: underline; }
+article.item h3 a { color: var(--accent); text-decoration: underline; text-decoration-thickness: 1px; }
+article.item h3 a:visited { color: var(--muted); }
+article.item h3 a:hover, article.item h3 a:focus { text-decoration-thickness: 2px; }
+.filtered { background: var(--card); border: 1px solid var(--accent); border-radius: 8px; padding: .5rem .75rem; }
 article.item p { margin: .35rem 0 0; }
 footer { margin-top: 2.5rem; padding-top: 1rem; border-top: 1px solid var(--line); color: var(--muted); font-size: .85rem; }
 `;
@@ -49,25 +52,29 @@ export interface PageParts {
   body: Html;
   licenceUrl?: string;
   homeUrl: string;
+  /** The page's script (its lang and the shell's words); default zh-Hant. */
+  script?: Script;
 }
 
 export function renderPage(parts: PageParts): string {
-  return `<!doctype html>\n${html`<html lang="${PUBLICATION.language}">
+  const script = parts.script ?? "zh-Hant";
+  const t = (text: string) => textIn(script, text);
+  return `<!doctype html>\n${html`<html lang="${script}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${parts.title}</title>
 ${parts.description ? html`<meta name="description" content="${parts.description}">` : ""}
+<link rel="icon" type="image/png" sizes="64x64" href="${ICONS.favicon.path}">
 ${parts.head ?? ""}
 <style>${new Html(CSS)}</style>
 </head>
 <body>
 <main>
-<header class="top"><a class="site" href="${parts.homeUrl}">${PUBLICATION.title} · 訂閱源</a></header>
+<header class="top"><a class="site" href="${parts.homeUrl}">${t(PUBLICATION.title)} · ${t("訂閱源")}</a></header>
 ${parts.body}
 <footer>
-<p>${PUBLICATION.copyright}</p>
-${parts.licenceUrl ? html`<p><a href="${parts.licenceUrl}" rel="license">使用許可</a></p>` : ""}
+<p>${t(PUBLICATION.copyright)}${parts.licenceUrl ? html` <a href="${parts.licenceUrl}" rel="license">${t("使用許可")}</a>` : ""}</p>
 </footer>
 </main>
 </body>

@@ -6,6 +6,7 @@ import articleSchema from "../../schemas/article.schema.json";
 import partnerSchema from "../../schemas/partner.schema.json";
 import { CACHE_CONTROL, FEED_MAX_AGE_SECONDS } from "../config/cache";
 import { DEFAULT_FEED_LIMIT, MAX_FEED_LIMIT, SECTIONS } from "../config/publication";
+import { DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT } from "../feeds/change-log";
 import { FEED_FORMATS, feedMediaType } from "../feeds/model";
 
 type Json = Record<string, unknown>;
@@ -72,7 +73,11 @@ const feedHeaders = (scope: "public" | "partner") => ({
         : `\`${CACHE_CONTROL.partner}\` (\`${CACHE_CONTROL.partnerNoStore}\` while KV catches up with a change): never in a shared cache.`,
     schema: { type: "string" },
   },
-  Link: { description: 'rel="self", rel="alternate" for the other two formats, rel="license".', schema: { type: "string" } },
+  Link: {
+    description:
+      'rel="self", rel="alternate" for the other two formats, rel="alternate" with `hreflang` for the same public feed in the other script (zh-Hant / zh-Hans), rel="license".',
+    schema: { type: "string" },
+  },
   "Syndication-License": {
     description: 'RFC 9651 dictionary, e.g. `scope=public, license="public-reading", url="…", attribution=%"…"`.',
     schema: { type: "string" },
@@ -227,6 +232,16 @@ export const API_PATHS = {
       responses: { "200": html("The archive page."), "404": problem("Unknown section.") },
     },
   },
+  "/zh-hans/feeds/{section}.{format}": {
+    parameters: FEED_PARAMS,
+    get: {
+      tags: ["feeds"],
+      summary:
+        "The Simplified Chinese twin of a public feed: the same items, filters and headers, text converted to mainland Simplified when the article was published; `language` zh-Hans, item ids ending `:zh-hans`; `Link` names the Traditional feed with `hreflang`.",
+      security: [],
+      responses: feedResponses("public"),
+    },
+  },
   "/partner/feeds/{section}.{format}": {
     parameters: FEED_PARAMS,
     get: {
@@ -254,6 +269,42 @@ export const API_PATHS = {
         "200": json("Withdrawn items, oldest first.", ref("Withdrawals")),
         "400": problem("`since` is missing or not RFC 3339."),
         "401": problem("No valid partner key (`WWW-Authenticate: Bearer`)."),
+        "429": problem("Over the partner's rate limit; see `Retry-After` (seconds)."),
+      },
+    },
+  },
+  "/partner/changes": {
+    get: {
+      tags: ["partners"],
+      summary:
+        "Every change the partner's licence covers, in the order it happened, each once, as IPTC ninjs: resume with `next_cursor` (after the licence ends, withdrawals only).",
+      security: partner,
+      parameters: [
+        {
+          name: "cursor",
+          in: "query",
+          description:
+            "From an earlier answer (`next_cursor`, or a change's `cursor`); absent: from the oldest change kept (at least 30 days).",
+          schema: ref("Changes.cursor"),
+        },
+        {
+          name: "limit",
+          in: "query",
+          description: `Changes per answer (default ${DEFAULT_CHANGES_LIMIT}).`,
+          schema: { type: "integer", minimum: 1, maximum: MAX_CHANGES_LIMIT, default: DEFAULT_CHANGES_LIMIT },
+        },
+        {
+          name: "ninjs",
+          in: "query",
+          description: "The ninjs version of each item.",
+          schema: { type: "string", enum: ["2.2", "3.1"], default: "2.2" },
+        },
+      ],
+      responses: {
+        "200": json("The changes after the cursor, and the cursor to resume with.", ref("Changes")),
+        "400": problem("A malformed `limit` or `ninjs`, or a `cursor` this partner was not given (`errors` names the parameter)."),
+        "401": problem("No valid partner key (`WWW-Authenticate: Bearer`)."),
+        "410": problem("The cursor points before the oldest change kept: start again without a cursor."),
         "429": problem("Over the partner's rate limit; see `Retry-After` (seconds)."),
       },
     },
@@ -364,9 +415,60 @@ export const API_PATHS = {
   "/feeds.opml": {
     get: {
       tags: ["discovery"],
-      summary: "OPML 2.0: one RSS outline per section and `all`, to import into a reader.",
+      summary: "OPML 2.0: one RSS outline per section to import into a reader, then links to `/feeds-all.opml` and the Simplified OPML.",
       security: [],
       responses: { "200": { description: "OPML 2.0.", content: { "text/x-opml": { schema: { type: "string" } } } } },
+    },
+  },
+  "/feeds-all.opml": {
+    get: {
+      tags: ["discovery"],
+      summary: "OPML 2.0 with `all` alone: readers that keep one copy per item id would otherwise let `all` take the sections' items.",
+      security: [],
+      responses: { "200": { description: "OPML 2.0.", content: { "text/x-opml": { schema: { type: "string" } } } } },
+    },
+  },
+  "/zh-hans/": {
+    get: {
+      tags: ["discovery"],
+      summary: "The directory in Simplified Chinese, with the twin feeds (also at `/zh-hans`).",
+      security: [],
+      responses: { "200": html("An HTML page.") },
+    },
+  },
+  "/zh-hans": {
+    get: { tags: ["discovery"], summary: "The same directory as `/zh-hans/`.", security: [], responses: { "200": html("An HTML page.") } },
+  },
+  "/zh-hans/feeds.opml": {
+    get: {
+      tags: ["discovery"],
+      summary: "The sections' Simplified twin feeds as OPML 2.0.",
+      security: [],
+      responses: { "200": { description: "OPML 2.0.", content: { "text/x-opml": { schema: { type: "string" } } } } },
+    },
+  },
+  "/zh-hans/feeds-all.opml": {
+    get: {
+      tags: ["discovery"],
+      summary: "`all`'s Simplified twin alone, as OPML 2.0.",
+      security: [],
+      responses: { "200": { description: "OPML 2.0.", content: { "text/x-opml": { schema: { type: "string" } } } } },
+    },
+  },
+  "/icon-512.png": {
+    get: {
+      tags: ["discovery"],
+      summary: "The feeds' square icon, 512 px (JSON Feed `icon`, Atom `icon` and `logo`).",
+      security: [],
+      responses: { "200": { description: "PNG.", content: { "image/png": { schema: { type: "string", format: "binary" } } } } },
+    },
+  },
+  "/favicon-64.png": {
+    get: {
+      tags: ["discovery"],
+      summary: "The feeds' square favicon, 64 px (JSON Feed `favicon`, RSS `<image>`, the pages).",
+      security: [],
+      responses: { "200": { description: "PNG.", content: { "image/png": { schema: { type: "string", format: "binary" } } } } },
     },
   },
   "/licenses/{id}": {

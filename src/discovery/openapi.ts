@@ -3,6 +3,7 @@
 // validates it or generates its TypeScript type — so the document, the validators and the types cannot drift.
 // tests/openapi.test.ts checks the paths against the routes; src/index.ts holds every answer to the statuses.
 import articleSchema from "../../schemas/article.schema.json";
+import changesSchema from "../../schemas/changes.schema.json";
 import ingestResponseSchema from "../../schemas/ingest-response.schema.json";
 import partnerSchema from "../../schemas/partner.schema.json";
 import partnerKeySchema from "../../schemas/partner-key.schema.json";
@@ -45,6 +46,7 @@ const BODY_SCHEMAS: Json[] = [
   problemSchema,
   ingestResponseSchema,
   withdrawalsSchema,
+  changesSchema,
   usageSchema,
   partnerKeySchema,
   websubSchema,

@@ -1,6 +1,6 @@
-// The read path's view of a section: a compact index of its newest articles (no bodies) and the
-// item fragments of each format, published by the Newsroom (see src/feeds/publish.ts).
-// Filtering reads only the index; a 304 reads nothing else.
+// The read path's view of a section: a compact index of its newest articles (no bodies), published by
+// the Newsroom (see src/feeds/publish.ts); each entry's rendered item is a KV key of its own per article
+// version (itemKey), so a feed reads the items it selects and nothing else. Filtering reads only the index.
 import type { Syndication } from "../model/article";
 import type { Withdrawal } from "./snapshot";
 
@@ -17,8 +17,6 @@ export interface IndexEntry {
   regions: string[];
   topics: string[];
   syndication: Syndication;
-  /** [start, end) of this item's fragment in each format's fragment text: rss, atom, json. */
-  at: [number, number, number, number, number, number];
 }
 
 export interface FeedIndex {
@@ -30,13 +28,18 @@ export interface FeedIndex {
   /** Published entries (embargoed ones too), newest first. */
   entries: IndexEntry[];
   withdrawals: Withdrawal[];
-  /** The base URL our own links in the fragments were rendered with. */
+  /** The base URL our own links in the items were rendered with. */
   base: string;
   /** The newest archive document (`2026-11`, `2026-11-2`) the unfiltered feed links to as prev-archive. */
   archive?: string;
+  /** The renderer (and base) the items were rendered with: part of each item's key (itemKey). */
+  items: string;
 }
 
-/** Metadata stored with a pre-rendered unfiltered feed body. */
+/**
+ * A section's validators as published: stored with each pre-rendered unfiltered feed body, and alone
+ * under the section's validators key, so a conditional request reads ~150 bytes.
+ */
 export interface PrerenderedMeta {
   revision: number;
   /** Embargoes lifted when it was rendered; part of the ETag. */
@@ -46,11 +49,4 @@ export interface PrerenderedMeta {
   last_modified: number;
   /** The base URL the body's own links were rendered with. */
   base: string;
-}
-
-const FORMAT_SLOT = { rss: 0, atom: 2, json: 4 } as const;
-
-export function fragmentOf(entry: IndexEntry, format: keyof typeof FORMAT_SLOT, text: string): string {
-  const slot = FORMAT_SLOT[format];
-  return text.slice(entry.at[slot], entry.at[slot + 1]);
 }

@@ -50,16 +50,26 @@ export function isNotModified(preconditions: Preconditions, etag: string, lastMo
   return false;
 }
 
-/** `<url>; rel="self"` and friends. URLs are ours and ASCII (query values are validated slugs). */
-export function linkHeader(links: { url: string; rel: string; type?: string }[]): string {
-  return links.map((l) => `<${l.url}>; rel="${l.rel}"${l.type ? `; type="${l.type}"` : ""}`).join(", ");
+export interface WebLink {
+  url: string;
+  rel: string;
+  type?: string;
+  hreflang?: string;
 }
 
-/** Self, the other two formats as alternates, and the licence. */
-export function feedLinks(feedUrl: (format: FeedFormat) => string, format: FeedFormat, licenceUrl: string) {
+/** `<url>; rel="self"` and friends. URLs are ours and ASCII (query values are validated slugs). */
+export function linkHeader(links: WebLink[]): string {
+  return links
+    .map((l) => `<${l.url}>; rel="${l.rel}"${l.type ? `; type="${l.type}"` : ""}${l.hreflang ? `; hreflang="${l.hreflang}"` : ""}`)
+    .join(", ");
+}
+
+/** Self, the other two formats as alternates, the same feed in the other script when there is one, and the licence. */
+export function feedLinks(feedUrl: (format: FeedFormat) => string, format: FeedFormat, licenceUrl: string, twin?: WebLink): WebLink[] {
   return [
     { url: feedUrl(format), rel: "self", type: feedMediaType(format) },
     ...FEED_FORMATS.filter((f) => f !== format).map((f) => ({ url: feedUrl(f), rel: "alternate", type: feedMediaType(f) })),
+    ...(twin ? [twin] : []),
     { url: licenceUrl, rel: "license" },
   ];
 }

@@ -1,24 +1,57 @@
 // The read path's KV access, shared by public and partner feeds. Reads never call the Newsroom.
 import { KV_IMMUTABLE_CACHE_TTL as IMMUTABLE_CACHE_TTL, KV_MUTABLE_CACHE_TTL as MUTABLE_CACHE_TTL } from "../config/cache";
+import type { Script } from "../config/publication";
 import type { StoredArticle } from "../model/article";
-import { articleKey, feedKey, fragmentsKey, indexKey } from "../storage/kv-keys";
+import { articleKey, feedKey, indexKey, itemKey, validatorsKey } from "../storage/kv-keys";
 import type { FeedIndex, IndexEntry, PrerenderedMeta } from "./feed-index";
 import type { FeedFormat } from "./model";
 
 export function emptyIndex(section: string): FeedIndex {
-  return { section, revision: 0, generated_ms: 0, changed_ms: 0, entries: [], withdrawals: [], base: "" };
+  return { section, revision: 0, generated_ms: 0, changed_ms: 0, entries: [], withdrawals: [], base: "", items: "" };
 }
 
 export async function loadIndex(kv: KVNamespace, section: string): Promise<FeedIndex> {
   return (await kv.get<FeedIndex>(indexKey(section), { type: "json", cacheTtl: MUTABLE_CACHE_TTL })) ?? emptyIndex(section);
 }
 
-export async function loadPrerendered(kv: KVNamespace, section: string, format: FeedFormat) {
-  return kv.getWithMetadata<PrerenderedMeta>(feedKey(section, format), { type: "arrayBuffer", cacheTtl: MUTABLE_CACHE_TTL });
+export async function loadPrerendered(kv: KVNamespace, section: string, format: FeedFormat, script: Script = "zh-Hant") {
+  return kv.getWithMetadata<PrerenderedMeta>(feedKey(section, format, script), { type: "arrayBuffer", cacheTtl: MUTABLE_CACHE_TTL });
 }
 
-export async function loadFragments(kv: KVNamespace, section: string, format: FeedFormat, revision: number): Promise<string | null> {
-  return kv.get(fragmentsKey(section, format, revision), { type: "text", cacheTtl: IMMUTABLE_CACHE_TTL });
+/** A section's validators (~150 bytes): enough to answer a conditional request while no embargo lifts. */
+export async function loadValidators(kv: KVNamespace, section: string): Promise<PrerenderedMeta | null> {
+  return kv.get<PrerenderedMeta>(validatorsKey(section), { type: "json", cacheTtl: MUTABLE_CACHE_TTL });
+}
+
+/**
+ * The selected entries' items in one format and script, read from their own keys (one bulk read per 100 entries), as
+ * rendered with the index's base. An item whose key has not reached this location yet is rendered from
+ * its article by `render`; then the answer is `complete` only if that article is the version indexed.
+ * Public and partner feeds, every script and the archives read items through here.
+ */
+export async function loadItems(
+  kv: KVNamespace,
+  index: Pick<FeedIndex, "items">,
+  selected: readonly IndexEntry[],
+  format: FeedFormat,
+  script: Script,
+  render: (article: StoredArticle) => string,
+): Promise<{ items: string[]; complete: boolean }> {
+  const keys = selected.map((entry) => itemKey(index.items, entry.id, entry.version, format, script));
+  const found = new Map<string, string | null>();
+  for (let i = 0; i < keys.length; i += 100) {
+    const values = await kv.get(keys.slice(i, i + 100), { type: "text", cacheTtl: IMMUTABLE_CACHE_TTL });
+    for (const [key, value] of values) found.set(key, value);
+  }
+  const missing = selected.filter((_entry, i) => (found.get(keys[i]!) ?? null) === null);
+  if (missing.length === 0) return { items: keys.map((key) => found.get(key)!), complete: true };
+  const articles = await loadArticles(
+    kv,
+    missing.map((entry) => entry.id),
+  );
+  const rendered = new Map(articles.map((article) => [article.id, render(article)]));
+  const items = selected.flatMap((entry, i) => found.get(keys[i]!) ?? rendered.get(entry.id) ?? []);
+  return { items, complete: articlesMatchIndex(missing, articles) };
 }
 
 /** Whole articles by id, in the order asked (one bulk KV read per 100); missing ones are skipped. */

@@ -1,42 +1,57 @@
-// Public feeds (docs/feeds.md): GET /feeds/{section}.{rss|atom|json}?region=&topic=&limit=.
+// Public feeds (docs/feeds.md): GET /feeds/{section}.{rss|atom|json}?region=&topic=&limit=, and their
+// Simplified twins at /zh-hans/feeds/… (docs/zh-hans.md), served the same way from fragments converted at publish time.
 // The unfiltered feed is one KV read of a pre-rendered body; a filtered one is one read of the
-// section index, selection in memory, one read of the fragments and a concatenation. ETags are
-// known before anything is rendered, so a 304 reads only the pre-rendered body's key or the index.
+// section index, selection in memory, one bulk read of the selected items and a concatenation. ETags
+// are known before anything is rendered, so a 304 reads only the section's validators (~150 bytes).
 import { type Context, Hono } from "hono";
 import { CACHE_CONTROL } from "../config/cache";
-import { publicBaseUrl, type Section } from "../config/publication";
+import { DEFAULT_FEED_LIMIT, otherScript, publicBaseUrl, type Script, type Section } from "../config/publication";
 import { HTML_PAGE_HEADERS } from "../http/headers";
-import { type FeedIndex, fragmentOf } from "./feed-index";
+import { CACHE_TAG_HEADER, sectionCacheTag } from "./edge-cache";
 import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "./http";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
-import { type FeedPageRenderer, type FeedPageView, prefersHtml } from "./page-view";
-import { feedHead, feedUrl, hubUrl, publicFragments, publicLicenceTerms, publicLicenceUrl } from "./public-feed";
+import { type FeedPageRenderer, type FeedPageView, pageItem, pageItemFromJson, prefersHtml } from "./page-view";
+import { feedUrl, hubUrl, publicLicenceTerms, publicLicenceUrl, twinLink } from "./public-feed";
+import { itemOf, renderPublicFeed } from "./public-render";
 import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
-import { articlesMatchIndex, loadArticles, loadFragments, loadIndex, loadPrerendered, rebase } from "./read";
-import { renderDocument } from "./render";
+import { articlesMatchIndex, loadArticles, loadIndex, loadItems, loadPrerendered, loadValidators, rebase } from "./read";
 import { lastModified, liftedEmbargoes, selectEntries } from "./select";
 
-/** The public feed routes, mounted at /feeds; `renderPage` draws a feed's browser view (discovery's, wired in src/index.ts). */
-export function publicFeeds(renderPage: FeedPageRenderer): Hono<{ Bindings: Env }> {
-  return new Hono<{ Bindings: Env }>().get("/:file", (c) => serveFeed(c, renderPage));
+/**
+ * The public feed routes in one script, mounted at /feeds (zh-Hant) and /zh-hans/feeds (zh-Hans);
+ * `renderPage` draws a feed's browser view (discovery's, wired in src/index.ts).
+ */
+export function publicFeeds(renderPage: FeedPageRenderer, script: Script = "zh-Hant"): Hono<{ Bindings: Env }> {
+  return new Hono<{ Bindings: Env }>().get("/:file", (c) => serveFeed(c, renderPage, script));
 }
 
-async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: FeedPageRenderer): Promise<Response> {
+async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: FeedPageRenderer, script: Script): Promise<Response> {
   const { section, format } = parseFeedFile(c.req.param("file"));
   const url = new URL(c.req.url);
   const query = parseFeedQuery(url.searchParams);
   const base = publicBaseUrl(c.env, c.req.url);
   const now = Date.now();
   const html = prefersHtml(c.req.header("Accept"));
-  const shape = `${section.slug}.${format}${canonicalQuery(query)}|${base}|${html ? "html" : "feed"}`;
+  const shape = `${script}|${section.slug}.${format}${canonicalQuery(query)}|${base}|${html ? "html" : "feed"}`;
   const respond = (body: BodyInit | null, etag: string, modified: number) =>
-    feedResponse({ body, etag, modified, section, format, query, base, html });
+    feedResponse({ body, etag, modified, section, format, query, base, html, script });
+
+  // A conditional request is decided from the section's validators (~150 bytes) while no embargo has lifted
+  // since they were published; otherwise, and when the client's copy is not current, from what follows.
+  const preconditions = preconditionsOf(c.req.raw);
+  if (preconditions.ifNoneMatch !== null || preconditions.ifModifiedSince !== null) {
+    const validators = await loadValidators(c.env.FEEDS, section.slug);
+    if (validators && (validators.valid_until === null || validators.valid_until > now)) {
+      const etag = feedEtag(validators.revision, validators.lifted, shape);
+      if (isNotModified(preconditions, etag, validators.last_modified)) return respond(null, etag, validators.last_modified);
+    }
+  }
 
   if (!html && isUnfiltered(query)) {
-    const { value, metadata } = await loadPrerendered(c.env.FEEDS, section.slug, format);
+    const { value, metadata } = await loadPrerendered(c.env.FEEDS, section.slug, format, script);
     if (value !== null && metadata && (metadata.valid_until === null || metadata.valid_until > now)) {
       const etag = feedEtag(metadata.revision, metadata.lifted, shape);
-      if (isNotModified(preconditionsOf(c.req.raw), etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
+      if (isNotModified(preconditions, etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
       // With PUBLIC_BASE_URL set (production) the stored bytes go out as they are: no decoding, no copy.
       const body = metadata.base === base ? value : rebase(new TextDecoder().decode(value), metadata.base, base);
       return respond(body, etag, metadata.last_modified);
@@ -46,7 +61,7 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
   const index = await loadIndex(c.env.FEEDS, section.slug);
   const etag = feedEtag(index.revision, liftedEmbargoes(index, now), shape);
   const modified = lastModified(index, now);
-  if (isNotModified(preconditionsOf(c.req.raw), etag, modified)) return respond(null, etag, modified);
+  if (isNotModified(preconditions, etag, modified)) return respond(null, etag, modified);
 
   // The Cache API (a bonus: it does nothing on *.workers.dev) keeps renders by ETag, so a key can never serve stale bytes.
   const cacheKey = new Request(`${url.origin}/__render-cache/${encodeURIComponent(shape)}/${encodeURIComponent(etag)}`);
@@ -64,63 +79,63 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
       const view: FeedPageView = {
         section,
         format,
-        feedUrl: feedUrl(base, "/feeds", section, format, query),
-        alternates: FEED_FORMATS.filter((f) => f !== format).map((f) => ({ format: f, url: feedUrl(base, "/feeds", section, f, query) })),
+        feedUrl: feedUrl(base, "/feeds", section, format, query, script),
+        alternates: FEED_FORMATS.filter((f) => f !== format).map((f) => ({
+          format: f,
+          url: feedUrl(base, "/feeds", section, f, query, script),
+        })),
         licenceUrl: publicLicenceUrl(base),
-        items: await loadArticles(
+        items: [],
+        filters: {
+          ...(query.region ? { region: query.region } : {}),
+          topics: query.topics,
+          limit: query.limit,
+          defaultLimit: DEFAULT_FEED_LIMIT,
+        },
+        script,
+        twin: { url: twinLink(base, section, format, query, script).url, hreflang: otherScript(script) },
+      };
+      if (script === "zh-Hant") {
+        const articles = await loadArticles(
           c.env.FEEDS,
           selected.map((e) => e.id),
-        ),
-      };
-      return { body: renderPage(view), complete: articlesMatchIndex(selected, view.items) };
+        );
+        return { body: renderPage({ ...view, items: articles.map(pageItem) }), complete: articlesMatchIndex(selected, articles) };
+      }
+      // The twin's page reads its items from the Simplified JSON fragments: already converted, never converted here.
+      const { items, complete } = await loadItems(c.env.FEEDS, index, selected, "json", script, (article) =>
+        itemOf(article, index.base, "json", script),
+      );
+      return { body: renderPage({ ...view, items: items.map((item) => pageItemFromJson(rebase(item, index.base, base))) }), complete };
     }
 
-    const { fragments, complete } = await itemFragments(c.env.FEEDS, index, selected, format, base);
-    const head = feedHead({
-      base,
-      pathPrefix: "/feeds",
-      section,
-      format,
-      query,
-      updated: new Date(modified),
-      licenceUrl: publicLicenceUrl(base),
-      archive: index.archive,
-    });
-    return { body: renderDocument(format, head, fragments), complete };
+    return renderPublicFeed(c.env.FEEDS, { index, format, query, now, base, script });
   }
-}
-
-/**
- * Fragments of the selected entries, from the published text; rendered from the articles only if the
- * fragment text has not reached this location yet, and then `complete` only if they are the indexed versions.
- */
-async function itemFragments(kv: KVNamespace, index: FeedIndex, selected: FeedIndex["entries"], format: FeedFormat, base: string) {
-  if (selected.length === 0) return { fragments: [], complete: true };
-  const text = await loadFragments(kv, index.section, format, index.revision);
-  if (text !== null)
-    return { fragments: selected.map((entry) => rebase(fragmentOf(entry, format, text), index.base, base)), complete: true };
-  const articles = await loadArticles(
-    kv,
-    selected.map((e) => e.id),
-  );
-  return { fragments: articles.map((article) => publicFragments(article, base)[format]), complete: articlesMatchIndex(selected, articles) };
 }
 
 /** The headers that depend only on the feed and the base URL, built once per isolate. */
 const fixedHeaders = new Map<string, Record<string, string>>();
 
-function feedFixedHeaders(base: string, section: Section, format: FeedFormat, query: FeedQuery): Record<string, string> {
-  const key = `${base}|${section.slug}.${format}${canonicalQuery(query)}`;
+function feedFixedHeaders(base: string, section: Section, format: FeedFormat, query: FeedQuery, script: Script): Record<string, string> {
+  const key = `${script}|${base}|${section.slug}.${format}${canonicalQuery(query)}`;
   let headers = fixedHeaders.get(key);
   if (!headers) {
     headers = {
       "Cache-Control": CACHE_CONTROL.publicFeed,
       Vary: "Accept",
       Link: linkHeader([
-        ...feedLinks((f) => feedUrl(base, "/feeds", section, f, query), format, publicLicenceUrl(base)),
-        { url: hubUrl(base), rel: "hub" },
+        ...feedLinks(
+          (f) => feedUrl(base, "/feeds", section, f, query, script),
+          format,
+          publicLicenceUrl(base),
+          twinLink(base, section, format, query, script),
+        ),
+        // The hub takes the Traditional feeds' topics only (the twins are not pushed yet).
+        ...(script === "zh-Hant" ? [{ url: hubUrl(base), rel: "hub" }] : []),
       ]),
-      "Syndication-License": syndicationLicense(publicLicenceTerms(base)),
+      "Syndication-License": syndicationLicense(publicLicenceTerms(base, script)),
+      // Workers Cache (production) purges this tag when the section publishes again; inert elsewhere.
+      [CACHE_TAG_HEADER]: sectionCacheTag(section.slug),
     };
     // Bounded: filters are validated, but keep the memo small whatever the traffic.
     if (fixedHeaders.size > 1000) fixedHeaders.clear();
@@ -138,9 +153,10 @@ function feedResponse(r: {
   query: FeedQuery;
   base: string;
   html: boolean;
+  script: Script;
 }): Response {
   const headers = new Headers({
-    ...feedFixedHeaders(r.base, r.section, r.format, r.query),
+    ...feedFixedHeaders(r.base, r.section, r.format, r.query, r.script),
     ...(r.html ? HTML_PAGE_HEADERS : { "Content-Type": FEED_CONTENT_TYPES[r.format] }),
     ETag: r.etag,
     "Last-Modified": new Date(r.modified).toUTCString(),

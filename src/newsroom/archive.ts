@@ -42,6 +42,19 @@ export function newestPublished(sql: SqlStorage, section: string): SnapshotItem[
   return items;
 }
 
+/** The ids a section's index can list now (its newest published, up to SNAPSHOT_WINDOW). */
+export function newestPublishedIds(sql: SqlStorage, section: string): string[] {
+  const { where, params } = inSection(section);
+  return sql
+    .exec<{ id: string }>(
+      `SELECT id FROM articles WHERE status = 'published' AND ${where} ORDER BY published_ms DESC, id LIMIT ?`,
+      ...params,
+      SNAPSHOT_WINDOW,
+    )
+    .toArray()
+    .map((row) => row.id);
+}
+
 /** Withdrawals of articles partners had seen, newest first, for WITHDRAWAL_NOTICE_MS. */
 export function recentWithdrawals(sql: SqlStorage, section: string, now: number): Withdrawal[] {
   const { where, params } = inSection(section);

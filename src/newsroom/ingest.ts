@@ -7,6 +7,9 @@ import { type ArticleRow, articleRow } from "./archive";
 /** Where an accepted change is reported, so its outputs are republished. */
 export interface ChangeSink {
   articleChanged(section: string, id: string): void;
+  /** For the partner change log: a version was accepted, or the current one withdrawn. */
+  versionAccepted(article: StoredArticle, now: number): void;
+  withdrawn(id: string, now: number): void;
 }
 
 export function applyArticle(sql: SqlStorage, changes: ChangeSink, article: StoredArticle, now: number): IngestResult {
@@ -35,6 +38,7 @@ export function applyArticle(sql: SqlStorage, changes: ChangeSink, article: Stor
     JSON.stringify(article),
   );
   changes.articleChanged(article.section, article.id);
+  changes.versionAccepted(article, now);
   if (before && before.section !== article.section) changes.articleChanged(before.section, article.id);
 
   if (article.status === "withdrawn") return result("withdrawn");
@@ -50,6 +54,7 @@ export function withdrawArticle(sql: SqlStorage, changes: ChangeSink, id: string
     markWithdrawn(sql, stored, row, now);
     sql.exec("UPDATE articles SET status = 'withdrawn', doc = ? WHERE id = ?", JSON.stringify({ ...stored, status: "withdrawn" }), id);
     changes.articleChanged(stored.section, id);
+    changes.withdrawn(id, now);
   }
   return { results: [{ id, version: row.version, outcome: "withdrawn" }], warnings: [] };
 }

@@ -2,19 +2,20 @@
 // Accepting an article only marks keys dirty (in its transaction); the shared KV publisher
 // (src/storage/kv-publisher.ts) paces, writes and retries them. To publish something new, add a kind
 // of dirty key to `outputs` below and mark it dirty where it changes.
-import { ALL_SECTIONS, SECTIONS } from "../config/publication";
+import { ALL_SECTIONS, configuredBaseUrl, SECTIONS } from "../config/publication";
 import { partName } from "../feeds/archive/month";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
-import { type PublishedSection, publicationWrites, publishSection, RENDERER_VERSION } from "../feeds/publish";
-import { embargoLifted, epochMs } from "../model/article";
+import { type PublishedSection, RENDERER_VERSION, sectionIndex, sectionOutputs } from "../feeds/publish";
+import { embargoLifted, epochMs, type StoredArticle } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
-import { articleRow, lastChange, newestPublished, recentWithdrawals } from "./archive";
-import { cachedFragments } from "./fragment-cache";
+import { articleRow, lastChange, newestPublished, newestPublishedIds, recentWithdrawals } from "./archive";
+import { ChangeLog } from "./change-log";
+import { articleItemDeletes, articleItemWrites, cachedFragments } from "./fragment-cache";
 import { MonthlyArchives } from "./monthly-archives";
 
-/** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`. */
-type DirtyKind = "section" | "article" | "archive" | "archive-index";
+/** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`, `changes:page:3`. */
+type DirtyKind = "section" | "article" | "archive" | "archive-index" | "changes";
 
 export class Publishing {
   private readonly sql: SqlStorage;
@@ -27,13 +28,11 @@ export class Publishing {
 
   /** What each kind of dirty key publishes, built synchronously from SQLite when the key is due. */
   private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
-    // The section's index, its fragment texts and its pre-rendered unfiltered feeds.
+    // The section's index, its validators and its pre-rendered unfiltered feeds (items are the articles' own keys).
     section: (section, now) => this.section(section, now),
-    // The stored article for single-article reads; deleted once it is not published.
-    article: (id) => {
-      const row = articleRow(this.sql, id);
-      return [{ key: articleKey(id), value: row?.status === "published" ? row.doc : null }];
-    },
+    // The stored article for single-article reads, and its version's feed items under keys of their own
+    // (written once per version; the replaced version's deleted); all deleted once it is not published.
+    article: (id) => this.article(id),
     // A month's archive documents of a section (`yaowen/2026-11`): those whose content changed.
     archive: (name, now) => {
       const slash = name.lastIndexOf("/");
@@ -41,16 +40,21 @@ export class Publishing {
     },
     // The list of a section's archived months, for its archive page.
     "archive-index": (section) => this.archives.buildIndex(section),
+    // The partner change log's pages, items and head.
+    changes: (name) => this.changeLog.build(name),
   };
+  /** The partner change log; what it publishes is marked dirty here like any other output. */
+  readonly changeLog: ChangeLog;
 
   constructor(
     storage: DurableObjectStorage,
     /** The object's env, read when used (tests swap its KV binding). */
     private readonly env: () => Env,
-    /** Told of each section whose publish has landed in KV (the WebSub hub listens). It must not throw. */
+    /** Told of each section whose publish has landed in KV (the WebSub hub and the Workers Cache purge listen). It must not throw. */
     private readonly sectionLanded: (published: PublishedSection) => Promise<void> = async () => {},
   ) {
     this.sql = storage.sql;
+    this.changeLog = new ChangeLog(this.sql, this);
     this.publisher = new KvPublisher(storage, () => this.env().FEEDS, {
       build: (key, now) => this.build(key, now),
       // Sections are what readers see, and building one is the slow part: first, one per run; then archive months.
@@ -65,7 +69,8 @@ export class Publishing {
       sql: this.sql,
       markDirty: (key) => this.publisher.markDirty(key),
       ensureDirty: (key) => this.publisher.ensureDirty(key),
-      fragments: (article) => cachedFragments(this.sql, article, this.base()),
+      // Archives are Traditional for now; the twins' archives can take cachedFragments(…)["zh-Hans"] the same way.
+      fragments: (article) => cachedFragments(this.sql, article, this.base())["zh-Hant"],
       renderer: () => `${RENDERER_VERSION}|${this.base()}`,
       base: () => this.base(),
     });
@@ -82,12 +87,26 @@ export class Publishing {
     this.markDirty("article", id);
   }
 
-  /** After a deploy that changes what is published (keys or rendering), publish every section anew. */
+  versionAccepted(article: StoredArticle, now: number): void {
+    this.changeLog.versionAccepted(article, now);
+  }
+
+  withdrawn(id: string, now: number): void {
+    this.changeLog.withdrawn(id, now);
+  }
+
+  /**
+   * After a deploy that changes what is published (keys or rendering), publish every section anew, and
+   * the items of every article a section index can list under the new renderer's keys.
+   */
   async republishIfFormatChanged(): Promise<void> {
     const format = `${PUBLISHED_FORMAT}|${RENDERER_VERSION}|${this.base()}`;
     const current = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'published_format'").toArray()[0]?.value;
     if (current === format) return;
-    for (const section of [...SECTIONS.map((s) => s.slug), ALL_SECTIONS]) this.markDirty("section", section);
+    for (const section of [...SECTIONS.map((s) => s.slug), ALL_SECTIONS]) {
+      this.markDirty("section", section);
+      for (const id of newestPublishedIds(this.sql, section)) this.markDirty("article", id);
+    }
     this.sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('published_format', ?)", format);
     await this.schedule();
   }
@@ -95,6 +114,8 @@ export class Publishing {
   /** Publishes what is due (embargoes that lifted included), then tells the listeners what landed. */
   async run(now: number): Promise<void> {
     this.liftEmbargoes(now);
+    this.changeLog.liftDue(now);
+    this.changeLog.prune(now);
     await this.publisher.publishDue();
     const landed = this.landed;
     this.landed = [];
@@ -107,7 +128,8 @@ export class Publishing {
     const embargo = this.sql
       .exec<{ at: number | null }>("SELECT MIN(next_embargo_ms) AS at FROM published WHERE next_embargo_ms IS NOT NULL")
       .one().at;
-    await this.publisher.schedule(embargo);
+    const lift = this.changeLog.nextLift();
+    await this.publisher.schedule(embargo === null ? lift : lift === null ? embargo : Math.min(embargo, lift));
   }
 
   private build(key: string, now: number): KvWrite[] {
@@ -126,6 +148,12 @@ export class Publishing {
       this.publisher.markDirty(key);
       this.sql.exec("UPDATE published SET next_embargo_ms = NULL WHERE key = ?", key);
     }
+  }
+
+  private article(id: string): KvWrite[] {
+    const row = articleRow(this.sql, id);
+    if (row?.status !== "published") return [{ key: articleKey(id), value: null }, ...articleItemDeletes(this.sql, id)];
+    return [{ key: articleKey(id), value: row.doc }, ...articleItemWrites(this.sql, JSON.parse(row.doc) as StoredArticle, this.base())];
   }
 
   /** A section's snapshot from the archive, under a new revision, turned into its KV writes. */
@@ -155,13 +183,12 @@ export class Publishing {
       ...(archived.newest ? { archive: partName(archived.newest) } : {}),
     };
     const base = this.base();
-    const published = publishSection(snapshot, (article) => cachedFragments(this.sql, article, base), base, now);
-    this.built.set(`section:${section}`, published);
-    return publicationWrites(published);
+    this.built.set(`section:${section}`, { index: sectionIndex(snapshot, base), now });
+    return sectionOutputs(snapshot, (article) => cachedFragments(this.sql, article, base), base, now);
   }
 
   /** Base URL for our own links in published bodies: PUBLIC_BASE_URL, or a placeholder readers swap. */
   private base(): string {
-    return this.env().PUBLIC_BASE_URL?.trim().replace(/\/+$/, "") || PLACEHOLDER_BASE;
+    return configuredBaseUrl(this.env()) ?? PLACEHOLDER_BASE;
   }
 }

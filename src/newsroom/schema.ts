@@ -2,6 +2,7 @@
 // To change a table, append a step; never edit one that has shipped. docs/storage-schema.md says what
 // each table holds.
 import { KV_PUBLISHER_TABLES } from "../storage/kv-publisher";
+import { CHANGE_LOG_MIGRATION } from "./change-log";
 
 export const NEWSROOM_MIGRATIONS: readonly string[] = [
   // 1. The schema as it stood before migrations were numbered; IF NOT EXISTS, so databases created then pass through.
@@ -46,4 +47,18 @@ export const NEWSROOM_MIGRATIONS: readonly string[] = [
    CREATE TABLE archive_months (section TEXT NOT NULL, month TEXT NOT NULL, parts INTEGER NOT NULL, items INTEGER NOT NULL, PRIMARY KEY (section, month));
    CREATE TABLE archive_documents (section TEXT NOT NULL, month TEXT NOT NULL, part INTEGER NOT NULL, signature TEXT NOT NULL, modified_ms INTEGER NOT NULL, PRIMARY KEY (section, month, part));
    CREATE INDEX articles_embargo ON articles (embargo_ms) WHERE embargo_ms IS NOT NULL;`,
+
+  // 4. Which version of each article has its feed items in KV (under which renderer), so publishing a
+  //    newer version, or a withdrawal, deletes exactly the keys published before.
+  `CREATE TABLE published_items (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL);`,
+
+  // 5. Each article version's items are kept in both scripts: the Simplified twin's fragments beside the
+  //    Traditional ones, converted once when the version is first published. Rows from before hold a
+  //    previous renderer version and are re-rendered (then filled) on their next publish.
+  `ALTER TABLE fragments ADD COLUMN hans_rss TEXT NOT NULL DEFAULT '';
+   ALTER TABLE fragments ADD COLUMN hans_atom TEXT NOT NULL DEFAULT '';
+   ALTER TABLE fragments ADD COLUMN hans_json TEXT NOT NULL DEFAULT '';`,
+
+  // 6. The partner change log (src/newsroom/change-log.ts): its entries, and what it last said of each article.
+  CHANGE_LOG_MIGRATION,
 ];

@@ -2,12 +2,13 @@
 // covers, and how much of each item it gets. No I/O, so every rule is tested without bindings.
 import { ALL_SECTIONS } from "../config/publication";
 import type { IndexEntry } from "../feeds/feed-index";
+import type { LicenceSlots } from "../feeds/licence-slots";
 import type { FeedQuery } from "../feeds/query";
 import type { ItemRights, ItemVariant } from "../feeds/render";
 import { regionCovers } from "../feeds/select";
 import type { Withdrawal } from "../feeds/snapshot";
 import { isVisible, type StoredArticle, type Syndication } from "../model/article";
-import { type Entitlement, EVERY_SECTION, licenceExpired } from "./model";
+import { type Entitlement, EVERY_SECTION, licenceExpired, type PartnerRecord } from "./model";
 
 /** What a licence decision looks at in an article, an index entry or a withdrawal. */
 export interface Coverable {
@@ -86,5 +87,15 @@ export function partnerRights(entitlement: Entitlement, article: StoredArticle):
     syndication: article.rights.syndication,
     attribution: entitlement.license.attribution,
     copyright: article.rights.copyright,
+  };
+}
+
+/** What the partner's licence puts into each pre-rendered item (licence URL, credit line, usage terms). */
+export function partnerSlots(partner: Pick<PartnerRecord, "name" | "license">): LicenceSlots {
+  const { id, url, attribution, expires_at } = partner.license;
+  return {
+    licenceUrl: url,
+    attribution,
+    usageTerms: `依授權 ${id} 供 ${partner.name} 轉載,有效至 ${expires_at};轉載須註明「${attribution}」,條款見 ${url}`,
   };
 }

@@ -14,13 +14,10 @@ import { articlesMatchIndex, loadArticles, loadIndex } from "../feeds/read";
 import { lastModified, liftedEmbargoes } from "../feeds/select";
 import { ProblemError } from "../http/problem";
 import type { Withdrawals } from "../model/withdrawals.gen";
-import { partnerKeyKey } from "../storage/kv-keys";
-import type { PullOutcome, PullRequest } from "./desk";
-import { keyHash, partnerDesk, presentedKey } from "./keys";
 import type { PartnerRecord } from "./model";
 import { partnerDocument, partnerLicenceTerms, partnerWithdrawals, selectPartnerEntries, withdrawalList } from "./partner-feed";
+import { keyPartner, PRIVATE, pull, requireKey } from "./pull-gate";
 
-const PRIVATE = { "Cache-Control": CACHE_CONTROL.partner, Vary: "Authorization" };
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
 
 export const partnerFeeds = new Hono<{ Bindings: Env }>();
@@ -33,7 +30,7 @@ partnerFeeds.get("/feeds/:file", async (c) => {
   const base = publicBaseUrl(c.env, c.req.url);
   const now = Date.now();
 
-  const [partnerId, hash, index] = await lookup(c.env.FEEDS, key, section.slug);
+  const [partnerId, hash, index] = await keyPartner(c.env.FEEDS, key, loadIndex(c.env.FEEDS, section.slug));
   const outcome = await pull(c.env, partnerId, {
     keyHash: hash,
     feed: `${section.slug}.${format}`,
@@ -77,7 +74,7 @@ partnerFeeds.get("/withdrawals", async (c) => {
   const since = parseSince(url.searchParams);
   const base = publicBaseUrl(c.env, c.req.url);
   const now = Date.now();
-  const [partnerId, hash, index] = await lookup(c.env.FEEDS, key, ALL_SECTIONS);
+  const [partnerId, hash, index] = await keyPartner(c.env.FEEDS, key, loadIndex(c.env.FEEDS, ALL_SECTIONS));
   // No `access`: the list stays open after the licence ends, so a partner can still take content down.
   const { partner } = await pull(c.env, partnerId, { keyHash: hash, feed: "withdrawals", now });
   const list = withdrawalList(partner, index.withdrawals, since, now);
@@ -90,41 +87,6 @@ partnerFeeds.get("/withdrawals", async (c) => {
     "Syndication-License": syndicationLicense(partnerLicenceTerms(partner)),
   });
 });
-
-function requireKey(authorization: string | undefined, url: URL): string {
-  const key = presentedKey(authorization, url);
-  if (key === null) throw unauthorized("This feed needs a partner key: `Authorization: Bearer <key>` (or `?key=<key>`).");
-  return key;
-}
-
-/** The key's partner (from its digest in KV) and the section index, read in parallel. */
-async function lookup(kv: KVNamespace, key: string, section: string) {
-  const hash = await keyHash(key);
-  const [partnerId, index] = await Promise.all([kv.get(partnerKeyKey(hash)), loadIndex(kv, section)]);
-  if (partnerId === null) throw unauthorized("This partner key is not valid (it may have been replaced by a newer one).");
-  return [partnerId, hash, index] as const;
-}
-
-/** One RPC to the partner's desk; every refusal becomes problem+json here. */
-async function pull(env: Env, partnerId: string, request: PullRequest): Promise<Extract<PullOutcome, { kind: "ok" }>> {
-  const outcome = await partnerDesk(env, partnerId).pull(request);
-  switch (outcome.kind) {
-    case "ok":
-      return outcome;
-    case "unauthorized":
-      throw unauthorized("This partner key is not valid (it may have been replaced by a newer one).");
-    case "rate-limited":
-      throw new ProblemError(429, "Too many pulls this minute for your licence; try again after Retry-After seconds.", {
-        headers: { ...PRIVATE, "Retry-After": String(outcome.retryAfterSeconds) },
-      });
-    case "forbidden":
-      throw new ProblemError(403, outcome.detail, { headers: PRIVATE });
-  }
-}
-
-function unauthorized(detail: string): ProblemError {
-  return new ProblemError(401, detail, { headers: { ...PRIVATE, "WWW-Authenticate": 'Bearer realm="partner"' } });
-}
 
 function parseSince(params: URLSearchParams): number {
   const values = params.getAll("since");

@@ -6,7 +6,7 @@
  * reads only keys written in that shape, and the Newsroom republishes every section when it sees a
  * new value (src/newsroom/publishing.ts).
  */
-export const PUBLISHED_FORMAT = "v1";
+export const PUBLISHED_FORMAT = "v2";
 
 /**
  * The index of one section (or "all"): its newest articles' index fields, where each one's item lies in
@@ -26,12 +26,27 @@ export const licenceKey = (id: string) => `licence:${id}`;
  */
 export const partnerKeyKey = (sha256: string) => `partner-key:${sha256}`;
 
-/** One format's item fragments of a section at an index revision, concatenated; offsets live in the index. Expires after a day. */
-export const fragmentsKey = (section: string, format: string, revision: number) =>
-  `fragments:${PUBLISHED_FORMAT}:${section}:${format}:${revision}`;
+/** The key segment of a script's outputs: none for the portal's Traditional, `zh-hans:` for the Simplified twin. */
+const scriptSegment = (script: string) => (script === "zh-Hans" ? "zh-hans:" : "");
 
-/** The pre-rendered unfiltered feed of a section in one format; metadata: revision, lifted, valid_until, last_modified, base. */
-export const feedKey = (section: string, format: string) => `feed:${PUBLISHED_FORMAT}:${section}:${format}`;
+/**
+ * One article version's feed item in one format and script, as every section showing it serves it: written once
+ * when the version is published, deleted when a newer version replaces it or it is withdrawn, never
+ * rewritten because another article changed. `renderer` names the renderer and base URL it was
+ * rendered with (FeedIndex.items), so a deploy that renders differently writes new keys beside the old.
+ */
+export const itemKey = (renderer: string, id: string, version: number, format: string, script = "zh-Hant") =>
+  `item:${PUBLISHED_FORMAT}:${renderer}:${scriptSegment(script)}${format}:${id}:${version}`;
+
+/**
+ * A section's validators (FeedValidators JSON, ~150 bytes): revision, embargoes lifted, next embargo,
+ * Last-Modified, base. A conditional request is answered from it without reading a body or the index.
+ */
+export const validatorsKey = (section: string) => `validators:${PUBLISHED_FORMAT}:${section}`;
+
+/** The pre-rendered unfiltered feed of a section in one format and script; metadata: revision, lifted, valid_until, last_modified, base. */
+export const feedKey = (section: string, format: string, script = "zh-Hant") =>
+  `feed:${PUBLISHED_FORMAT}:${scriptSegment(script)}${section}:${format}`;
 
 /**
  * One archive document of a section (RFC 5005): `name` is `2026-11` or `2026-11-2`; metadata: ArchiveMeta
@@ -41,6 +56,15 @@ export const archiveKey = (section: string, name: string, format: string) => `ar
 
 /** A section's archived months, newest first, for its archive index page: ArchiveIndex JSON. */
 export const archiveIndexKey = (section: string) => `archive-index:${PUBLISHED_FORMAT}:${section}`;
+
+/** The change log's extent, `{first, last}` (src/feeds/change-log.ts ChangeHead). Written by the Newsroom. */
+export const changeHeadKey = () => `changes:${PUBLISHED_FORMAT}:head`;
+
+/** One page of the change log, `{page, entries}`: the entries with seq in [page × 50, page × 50 + 50). Only ever grows. */
+export const changePageKey = (page: number) => `changes:${PUBLISHED_FORMAT}:page:${page}`;
+
+/** The ninjs documents (2.2 and 3.1, licence left as holes) of the version a change-log entry shows. Never rewritten. */
+export const changeItemKey = (seq: number) => `changes:${PUBLISHED_FORMAT}:item:${seq}`;
 
 /**
  * Present ("1") once a section's WebSub hub has had a subscription: the Newsroom signals the hub only for

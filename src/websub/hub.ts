@@ -11,9 +11,10 @@ import { findSection } from "../config/publication";
 import type { FeedIndex } from "../feeds/feed-index";
 import { feedEtag } from "../feeds/http";
 import { FEED_CONTENT_TYPES } from "../feeds/model";
-import { type PublishedSection, renderPublicFeed } from "../feeds/publish";
+import { renderPublicFeed } from "../feeds/public-render";
+import type { PublishedSection } from "../feeds/publish";
 import { canonicalQuery } from "../feeds/query";
-import { loadIndex, rebase } from "../feeds/read";
+import { loadIndex } from "../feeds/read";
 import { liftedEmbargoes, selectEntries } from "../feeds/select";
 import type { WebSubSubscription } from "../model/websub.gen";
 import { websubListeningKey } from "../storage/kv-keys";
@@ -207,37 +208,45 @@ export class WebSubHub extends DurableObject<Env> {
    * only a topic whose items (ids and versions) changed is rendered, once, and owed to its subscribers.
    */
   async sectionPublished(published: PublishedSection): Promise<number> {
-    const now = Date.now();
-    this.expireLeases(now);
+    const { index, now: at } = published;
+    this.expireLeases(Date.now());
     const topics = this.sql
       .exec<{ topic: string; spec: string; selection: string | null }>(
         "SELECT t.topic, t.spec, t.selection FROM topics t WHERE EXISTS (SELECT 1 FROM subscriptions s WHERE s.topic = t.topic)",
       )
-      .toArray();
+      .toArray()
+      .map((row) => ({ ...row, parsed: JSON.parse(row.spec) as TopicSpec }))
+      .map((row) => ({ ...row, next: selectionOf(index, row.parsed, at) }))
+      .filter((row) => row.next !== row.selection);
+    // Rendering reads the items from KV (the code a GET runs); SQLite is only written after, synchronously,
+    // and only where the topic still shows what was read above (a newer publish may have been recorded meanwhile).
+    const rendered = await Promise.all(
+      topics.map(async (row) => {
+        const { format, query, base } = row.parsed;
+        const { body } = await renderPublicFeed(this.env.FEEDS, { index, format, query, now: at, base, script: "zh-Hant" });
+        return { ...row, body };
+      }),
+    );
+    const now = Date.now();
     let changed = 0;
-    for (const row of topics) {
-      const spec = JSON.parse(row.spec) as TopicSpec;
-      const selection = selectionOf(published.index, spec, published.now);
-      if (selection === row.selection) continue;
-      const body = rebase(
-        renderPublicFeed(published.index, spec.format, published.fragments[spec.format], spec.query, published.now),
-        published.index.base,
-        spec.base,
-      );
+    for (const row of rendered) {
+      const spec = row.parsed;
       const etag = feedEtag(
-        published.index.revision,
-        liftedEmbargoes(published.index, published.now),
-        `${spec.section}.${spec.format}${canonicalQuery(spec.query)}|${spec.base}|feed`,
+        index.revision,
+        liftedEmbargoes(index, at),
+        `zh-Hant|${spec.section}.${spec.format}${canonicalQuery(spec.query)}|${spec.base}|feed`,
       );
-      this.sql.exec(
-        "UPDATE topics SET selection = ?, etag = ?, content_type = ?, body = ?, changed_ms = ? WHERE topic = ?",
-        selection,
+      const updated = this.sql.exec(
+        "UPDATE topics SET selection = ?, etag = ?, content_type = ?, body = ?, changed_ms = ? WHERE topic = ? AND selection IS ?",
+        row.next,
         etag,
         FEED_CONTENT_TYPES[spec.format],
-        new TextEncoder().encode(body),
+        new TextEncoder().encode(row.body),
         now,
         row.topic,
-      );
+        row.selection,
+      ).rowsWritten;
+      if (updated === 0) continue;
       // The newest body supersedes whatever was still owed: one delivery per subscriber, due now, retries afresh.
       this.sql.exec(
         `INSERT INTO deliveries (topic, callback, host, gen, attempts, due_ms)

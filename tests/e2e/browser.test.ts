@@ -85,7 +85,9 @@ describe("the directory at /", () => {
     expect(res?.status()).toBe(200);
     expect(await page.title()).toBe("甘肅國際在線 · 訂閱源");
     for (const section of EVERY_SECTION) await expect(page.locator(`#${section.slug} h3`).textContent()).resolves.toBe(section.name);
-    expect(await page.locator('link[rel="alternate"]').count()).toBe(EVERY_SECTION.length * 3);
+    expect(await page.locator('link[rel="alternate"][type^="application/"]').count()).toBe(EVERY_SECTION.length * 3);
+    // and the directory in Simplified, one link away
+    expect(await page.locator('link[rel="alternate"][hreflang="zh-Hans"]').getAttribute("href")).toBe(`${server.url}/zh-hans/`);
     // Nothing wider than the phone: no sideways scrolling.
     const { scrollWidth, clientWidth } = await page.evaluate(() => ({
       scrollWidth: document.documentElement.scrollWidth,
@@ -154,12 +156,47 @@ describe("a feed opened in the browser", () => {
   });
 });
 
+describe("a Simplified reader in the browser", () => {
+  it("opens /zh-hans/feeds/wenlv.rss?region=gansu: Simplified, says it is filtered, titles look like links, the Traditional twin one click away", async () => {
+    const page = await browser.newPage();
+    const res = await page.goto(`${server.url}/zh-hans/feeds/wenlv.rss?region=gansu`);
+    expect(res?.headers()["content-type"]).toBe("text/html; charset=utf-8");
+    expect(await page.locator("html").getAttribute("lang")).toBe("zh-Hans");
+    expect(await page.locator("h1").textContent()).toBe("文旅");
+    await expect(page.locator(".filtered").textContent()).resolves.toContain("已筛选");
+    const title = page.locator("article.item h3 a").first();
+    const style = await title.evaluate((a) => {
+      const own = getComputedStyle(a);
+      return { line: own.textDecorationLine, color: own.color, body: getComputedStyle(document.body).color };
+    });
+    expect(style.line).toBe("underline");
+    expect(style.color).not.toBe(style.body);
+    // The favicon the page names loads as a 64 px image.
+    const favicon = await page.locator('link[rel="icon"]').getAttribute("href");
+    const icon = await browser.newPage();
+    await icon.goto(new URL(favicon!, server.url).href);
+    expect(
+      await icon.locator("img").evaluate((img) => [(img as HTMLImageElement).naturalWidth, (img as HTMLImageElement).naturalHeight]),
+    ).toEqual([64, 64]);
+    await icon.close();
+    await page.screenshot({ path: `${ARTIFACTS}/feed-zh-hans-wenlv-phone.png`, fullPage: true });
+    await page.getByRole("link", { name: "繁體訂閱源" }).click();
+    expect(page.url()).toBe(`${server.url}/feeds/wenlv.rss?region=gansu`);
+    expect(await page.locator("html").getAttribute("lang")).toBe("zh-Hant");
+    await expect(page.locator(".filtered").textContent()).resolves.toContain("已篩選");
+    // The licence is named once, in the footer.
+    expect((await page.locator("body").textContent())!.match(/使用許可/g)).toHaveLength(1);
+    await expect(page.locator("footer").textContent()).resolves.toContain("使用許可");
+    await page.close();
+  });
+});
+
 describe("the OPML", () => {
-  it("parses and lists every section's RSS feed once", async () => {
+  it("parses and lists every section's RSS feed once (`all` in an OPML of its own)", async () => {
     const res = await fetch(`${server.url}/feeds.opml`);
     expect(res.headers.get("Content-Type")).toBe("text/x-opml; charset=utf-8");
-    const opml = parseOpml(await res.text());
-    const outlines = opml.body?.outlines ?? [];
+    const all = parseOpml(await (await fetch(`${server.url}/feeds-all.opml`)).text());
+    const outlines = [...parseOpml(await res.text()).body!.outlines!, ...all.body!.outlines!].filter((o) => o.type === "rss");
     expect(outlines.map((o) => o.xmlUrl)).toEqual(EVERY_SECTION.map((s) => `${server.url}/feeds/${s.slug}.rss`));
     for (const [i, section] of EVERY_SECTION.entries()) expect(outlines[i]!.text).toContain(section.name);
     const results = await feedparser(outlines.map((o) => o.xmlUrl!));

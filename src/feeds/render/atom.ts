@@ -4,6 +4,7 @@
 import { generateAtomFeed } from "feedsmith";
 import type { StoredArticle } from "../../model/article";
 import {
+  contentHtml,
   extractBetween,
   type FeedHead,
   historyLinks,
@@ -14,6 +15,7 @@ import {
   PLACEHOLDER_HEAD,
   reprintSource,
   rightsText,
+  sourceId,
   splitAround,
   type Tombstone,
   tightenCdata,
@@ -29,13 +31,17 @@ function atomEntry(article: StoredArticle, options: ItemOptions): AtomEntry {
   const source = reprintSource(article);
   const image = leadImage(article);
   return {
-    id: itemId(article.id),
+    id: itemId(article.id, options.script),
     title: { value: article.title, type: "text" },
     updated: article.updated_at,
     published: article.published_at,
     authors: article.authors.map((a) => ({ name: a.name })),
     ...(article.editors.length ? { contributors: article.editors.map((e) => ({ name: e.name })) } : {}),
-    categories: article.topics.map((topic) => ({ term: topic, label: topicLabel(topic), scheme: topicScheme(options.baseUrl) })),
+    categories: article.topics.map((topic) => ({
+      term: topic,
+      label: topicLabel(topic, options.script),
+      scheme: topicScheme(options.baseUrl),
+    })),
     links: [
       { href: article.url, rel: "alternate", type: "text/html" },
       { href: options.rights.licenceUrl, rel: "license" },
@@ -49,16 +55,33 @@ function atomEntry(article: StoredArticle, options: ItemOptions): AtomEntry {
       : full
         ? {}
         : { summary: { value: article.title, type: "text" } }),
-    ...(full ? { content: { value: article.body_html, type: "html" } } : {}),
+    ...(full ? { content: { value: contentHtml(article), type: "html" } } : {}),
     ...(source
       ? {
+          // id and updated always (the W3C validator warns without them); a source without a URL gets a tag URI of its name.
           source: {
+            id: source.hasUrl ? source.url : sourceId(source.name),
             title: { value: source.name, type: "text" },
-            ...(source.hasUrl ? { id: source.url, links: [{ href: source.url, rel: "alternate" }] } : {}),
+            updated: article.updated_at,
+            ...(source.hasUrl ? { links: [{ href: source.url, rel: "alternate" }] } : {}),
           },
         }
       : {}),
   } satisfies AtomEntry;
+}
+
+/**
+ * feedsmith writes an entry's children in alphabetical order, which puts `<source>` (with its own
+ * title and updated) before the entry's `<title>`; readers that take the first title they meet
+ * (sfeed) then show the source's name. The source goes last, after everything that is the entry's own.
+ */
+function sourceLast(entry: string): string {
+  const start = entry.indexOf("<source>");
+  if (start < 0) return entry;
+  const end = entry.indexOf("</source>", start) + "</source>".length;
+  const close = entry.lastIndexOf("</entry>");
+  const rest = entry.slice(0, start).replace(/\s+$/, "") + entry.slice(end, close).replace(/\s+$/, "");
+  return `${rest}\n    ${entry.slice(start, end)}\n  </entry>`;
 }
 
 function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
@@ -71,11 +94,13 @@ function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
       rights: { value: head.copyright, type: "text" },
       generator: { text: "feed-syndication-edge" },
       authors: [{ name: head.title, uri: head.homeUrl }],
+      icon: head.icon,
+      logo: head.icon,
       links: [
         { href: head.selfUrl, rel: "self", type: "application/atom+xml" },
         ...(head.hubUrl ? [{ href: head.hubUrl, rel: "hub" }] : []),
         { href: head.homeUrl, rel: "alternate", type: "text/html" },
-        ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type })),
+        ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type, ...(a.hreflang ? { hreflang: a.hreflang } : {}) })),
         { href: head.licenceUrl, rel: "license" },
         ...historyLinks(head.history),
       ],
@@ -86,7 +111,7 @@ function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
 }
 
 export function renderAtomEntry(article: StoredArticle, options: ItemOptions): string {
-  return extractBetween(atomDocument(PLACEHOLDER_HEAD, [atomEntry(article, options)]), "<entry>", "</entry>");
+  return sourceLast(extractBetween(atomDocument(PLACEHOLDER_HEAD, [atomEntry(article, options)]), "<entry>", "</entry>"));
 }
 
 export function renderAtomDocument(head: FeedHead, fragments: readonly string[], tombstones: readonly Tombstone[] = []): string {

@@ -2,7 +2,7 @@
 // item's rights and, for reprints, its source. Fragments are JSON texts of single items.
 import { generateJsonFeed } from "feedsmith";
 import type { StoredArticle } from "../../model/article";
-import { type FeedHead, type ItemOptions, itemId, leadImage, PLACEHOLDER_HEAD, reprintSource } from "./shared";
+import { contentHtml, type FeedHead, type ItemOptions, itemId, leadImage, PLACEHOLDER_HEAD, reprintSource } from "./shared";
 
 type JsonFeedInput = Parameters<typeof generateJsonFeed>[0];
 type JsonItem = NonNullable<JsonFeedInput["items"]>[number];
@@ -36,11 +36,11 @@ function jsonItem(article: StoredArticle, options: ItemOptions): SyndicatedItem 
     ...(source ? { source: { name: source.name, ...(source.hasUrl ? { url: source.url } : {}), own: false } } : {}),
   };
   return {
-    id: itemId(article.id),
+    id: itemId(article.id, options.script),
     url: article.url,
     title: article.title,
     ...(article.summary ? { summary: article.summary } : {}),
-    ...(full ? { content_html: article.body_html } : { content_text: article.summary ?? article.title }),
+    ...(full ? { content_html: contentHtml(article) } : { content_text: article.summary ?? article.title }),
     ...(image ? { image: image.url } : {}),
     date_published: article.published_at,
     date_modified: article.updated_at,
@@ -52,6 +52,7 @@ function jsonItem(article: StoredArticle, options: ItemOptions): SyndicatedItem 
 }
 
 function jsonDocument(head: FeedHead, items: JsonItem[]): object {
+  const twins = head.alternates.filter((a) => a.hreflang).map((a) => ({ url: a.url, type: a.type, hreflang: a.hreflang }));
   const feed = {
     title: head.title,
     home_page_url: head.homeUrl,
@@ -59,11 +60,15 @@ function jsonDocument(head: FeedHead, items: JsonItem[]): object {
     ...(head.history?.prev ? { next_url: head.history.prev } : {}),
     ...(head.hubUrl ? { hubs: [{ type: "WebSub", url: head.hubUrl }] } : {}),
     description: head.description,
+    icon: head.icon,
+    favicon: head.favicon,
     language: head.language,
     authors: [{ name: head.title, url: head.homeUrl }],
     items,
     _syndication: { license: head.licenceUrl, copyright: head.copyright },
-  } satisfies JsonFeedInput & { _syndication: { license: string; copyright: string } };
+    // JSON Feed has no alternate links: the twin in the other script is named in this extension.
+    ...(twins.length ? { _alternates: twins } : {}),
+  } satisfies JsonFeedInput & { _syndication: { license: string; copyright: string }; _alternates?: typeof twins };
   return generateJsonFeed(feed) as object;
 }
 

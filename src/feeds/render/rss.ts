@@ -1,8 +1,10 @@
 // RSS 2.0 with feedsmith: dc:creator for authors (never a bare name in <author>), dc:rights,
 // <source url> for reprints, content:encoded for the body, atom:updated, media:content for the lead image.
 import { generateRssFeed } from "feedsmith";
+import { ICONS } from "../../config/publication";
 import type { StoredArticle } from "../../model/article";
 import {
+  contentHtml,
   extractBetween,
   type FeedHead,
   historyLinks,
@@ -28,7 +30,7 @@ function rssItem(article: StoredArticle, options: ItemOptions): RssItem {
     title: article.title,
     link: article.url,
     description: article.summary ?? article.title,
-    guid: { value: itemId(article.id), isPermaLink: false },
+    guid: { value: itemId(article.id, options.script), isPermaLink: false },
     pubDate: article.published_at,
     categories: article.topics.map((topic) => ({ name: topic, domain: topicScheme(options.baseUrl) })),
     ...(source ? { source: { title: source.name, url: source.url } } : {}),
@@ -38,7 +40,7 @@ function rssItem(article: StoredArticle, options: ItemOptions): RssItem {
       ...(article.editors.length ? { contributors: article.editors.map((e) => e.name) } : {}),
       rights: [rightsText(options.rights)],
     },
-    ...(full ? { content: { encoded: article.body_html } } : {}),
+    ...(full ? { content: { encoded: contentHtml(article) } } : {}),
     ...(image
       ? {
           media: {
@@ -70,11 +72,13 @@ function rssDocument(head: FeedHead, items: RssItem[]): string {
       generator: "feed-syndication-edge",
       docs: "https://www.rssboard.org/rss-specification",
       ttl: 5,
+      // RSS 2.0 allows an image at most 144 px wide; its title and link are the channel's, as the spec asks.
+      image: { url: head.favicon, title: head.title, link: head.homeUrl, width: ICONS.favicon.size, height: ICONS.favicon.size },
       atom: {
         links: [
           { href: head.selfUrl, rel: "self", type: "application/rss+xml" },
           ...(head.hubUrl ? [{ href: head.hubUrl, rel: "hub" }] : []),
-          ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type })),
+          ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type, ...(a.hreflang ? { hreflang: a.hreflang } : {}) })),
           { href: head.licenceUrl, rel: "license" },
           ...historyLinks(head.history),
         ],

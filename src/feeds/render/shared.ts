@@ -1,6 +1,7 @@
 // What every feed renderer takes: the feed's head, each item's rights, and the article model.
 // Renderers are pure: data in, string out, no I/O.
-import { PUBLICATION, TOPIC_LABELS } from "../../config/publication";
+import { PUBLICATION, type Script, TOPIC_LABELS } from "../../config/publication";
+import { textIn } from "../../config/zh-hans-text";
 import type { StoredArticle, Syndication } from "../../model/article";
 
 export interface FeedHead {
@@ -10,12 +11,16 @@ export interface FeedHead {
   description: string;
   selfUrl: string;
   homeUrl: string;
-  alternates: { type: string; url: string }[];
+  /** The other formats, and for public feeds the twin in the other script (with its hreflang). */
+  alternates: { type: string; url: string; hreflang?: string }[];
   licenceUrl: string;
   language: string;
   copyright: string;
   /** The newest change the feed shows (equals Last-Modified). */
   updated: Date;
+  /** Square PNG icons: 512 px and 64 px. */
+  icon: string;
+  favicon: string;
   /** RFC 5005 feed history: the current feed's link to its newest archive, or an archive's place in the chain. */
   history?: FeedHistory;
   /** The WebSub hub that pushes this feed (public feeds only): rel="hub" in the document. */
@@ -69,6 +74,8 @@ export interface ItemOptions {
   rights: ItemRights;
   /** Base URL for our own links (topic scheme). */
   baseUrl: string;
+  /** The script the article's text is in (its zh-Hans twin is converted before rendering); default zh-Hant. */
+  script?: Script;
 }
 
 /** RFC 6721 tombstone for a withdrawn entry (partner Atom feeds). */
@@ -77,13 +84,25 @@ export interface Tombstone {
   when: Date;
 }
 
-/** The item's id in every format: a tag URI that never changes across versions. */
-export function itemId(articleId: string): string {
-  return `tag:${new URL(PUBLICATION.homepage).hostname},2024:article:${articleId}`;
+/**
+ * The item's id in every format: a tag URI that never changes across versions. The Simplified twin's
+ * items have their own ids: readers keep one copy per id, so shared ids would let one script's feed
+ * hide the other's items from a reader subscribed to both.
+ */
+export function itemId(articleId: string, script: Script = "zh-Hant"): string {
+  return `${TAG_PREFIX}article:${articleId}${script === "zh-Hans" ? ":zh-hans" : ""}`;
 }
 
-export function topicLabel(slug: string): string {
-  return TOPIC_LABELS[slug] ?? slug;
+/** An id for a source that has no URL of its own (Atom `source` needs one): a tag URI of its name. */
+export function sourceId(name: string): string {
+  return `${TAG_PREFIX}source:${encodeURIComponent(name)}`;
+}
+
+const TAG_PREFIX = `tag:${new URL(PUBLICATION.homepage).hostname},2024:`;
+
+export function topicLabel(slug: string, script: Script = "zh-Hant"): string {
+  const label = TOPIC_LABELS[slug];
+  return label === undefined ? slug : textIn(script, label);
 }
 
 export function topicScheme(baseUrl: string): string {
@@ -108,6 +127,21 @@ export function reprintSource(article: StoredArticle): { name: string; url: stri
 
 export function leadImage(article: StoredArticle) {
   return article.images[0];
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * The item's HTML content: the lead image on top (many readers, NetNewsWire among them, ignore
+ * media:content and enclosures), unless the body already shows that image, then the sanitised body.
+ */
+export function contentHtml(article: StoredArticle): string {
+  const image = leadImage(article);
+  if (!image || article.body_html.includes(image.url)) return article.body_html;
+  const alt = escapeHtml(image.caption ?? article.title);
+  const caption = image.caption ? `<figcaption>${escapeHtml(image.caption)}</figcaption>` : "";
+  const size = image.width && image.height ? ` width="${image.width}" height="${image.height}"` : "";
+  return `<figure><img src="${escapeHtml(image.url)}" alt="${alt}"${size}>${caption}</figure>${article.body_html}`;
 }
 
 /** Where the one item element of a single-item document starts and ends. */
@@ -152,4 +186,6 @@ export const PLACEHOLDER_HEAD: FeedHead = {
   language: "x",
   copyright: "x",
   updated: new Date(0),
+  icon: "https://x.invalid/",
+  favicon: "https://x.invalid/",
 };
