@@ -1,13 +1,19 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 import { TEST_VARS } from "./tests/helpers/secrets.ts";
+import { standInNetwork } from "./tests/helpers/stand-in-network.ts";
 
 export default defineConfig({
   test: {
     projects: [
       {
         // In workerd, with the real Worker, KV and Durable Objects (storage isolated per test file).
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" }, miniflare: { bindings: { ...TEST_VARS } } })],
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: { ...TEST_VARS }, outboundService: standInNetwork },
+          }),
+        ],
         test: { name: "workers", include: ["tests/*.test.ts"] },
       },
       {

@@ -18,7 +18,8 @@ import { kvSizes, newsroomState } from "./lib/local-state.mjs";
 import { machine } from "./lib/machine.mjs";
 import { profileRequests } from "./lib/profile.mjs";
 import { measureRenderCost } from "./lib/render-cost.mjs";
-import { renderReport } from "./lib/report.mjs";
+import { renderReport, renderWebSubReport } from "./lib/report.mjs";
+import { measureWebSub } from "./lib/websub.mjs";
 
 const SMALL = 1000;
 const LARGE = Number(process.env.BENCH_ARCHIVE ?? 100_000);
@@ -35,6 +36,8 @@ const RENDER_OR_ARTICLE_READ = /^(render\w*|generate(Rss|Atom|Json)Feed|publicFr
 
 /** Found once the first articles are published (settledArchivePath). */
 let archivePath = null;
+/** `BENCH_ONLY=websub npm run bench`: only the WebSub part (1,000 stored articles, ~3 min), not the whole run. */
+const ONLY_WEBSUB = process.env.BENCH_ONLY === "websub";
 const log = (...args) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
 const results = {
@@ -67,7 +70,13 @@ log("starting wrangler dev: the Worker and the baseline…");
 const worker = await startWrangler({
   label: "worker",
   // PUBLIC_BASE_URL as in production, so bodies are served as published (no per-request rebase).
-  vars: (port) => ({ CMS_WEBHOOK_SECRET: secret, ADMIN_TOKEN: adminToken, PUBLIC_BASE_URL: `http://127.0.0.1:${port}` }),
+  // WEBSUB_ALLOW_PRIVATE_CALLBACKS: the WebSub part's subscribers listen on this machine.
+  vars: (port) => ({
+    CMS_WEBHOOK_SECRET: secret,
+    ADMIN_TOKEN: adminToken,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    WEBSUB_ALLOW_PRIVATE_CALLBACKS: "true",
+  }),
 });
 const baseline = await startWrangler({
   label: "baseline",
@@ -83,6 +92,41 @@ process.on("SIGINT", () => stopAll().then(() => process.exit(130)));
 
 class StopAfterSmall extends Error {}
 try {
+  if (ONLY_WEBSUB) {
+    log("ingest: 1,000 articles in 100-article batches…");
+    results.ingest = { batches_sequential: await deliver(worker.url, secret, batches(archiveSlice(0, SMALL)), { concurrency: 1 }) };
+    results.publish = { [SMALL]: await waitPublished(worker.url, SMALL) };
+    results.websub = await measureWebSub({ worker, secret, adminToken, stored: LARGE + 200, log });
+  } else await measureAll();
+} catch (error) {
+  if (!(error instanceof StopAfterSmall)) throw error;
+  log("BENCH_ONLY=small: stopping after the measurements at 1,000 articles");
+} finally {
+  await stopAll();
+  if (!process.env.BENCH_KEEP_STATE) for (const s of [worker, baseline]) rmSync(s.stateDir, { recursive: true, force: true });
+  else log(`state kept: ${worker.stateDir}`);
+}
+
+results.finished_at = new Date().toISOString();
+results.load_average_at_end = loadavg().map((x) => Math.round(x * 100) / 100);
+results.minutes = Math.round((Date.parse(results.finished_at) - Date.parse(results.started_at)) / 600) / 100;
+mkdirSync("bench/results", { recursive: true });
+const stamped = `bench/results/${ONLY_WEBSUB ? "websub-" : ""}${results.started_at.replaceAll(":", "-")}.json`;
+writeFileSync(stamped, `${JSON.stringify(results, null, 2)}\n`); // the raw figures first, whatever the report does
+if (ONLY_WEBSUB) {
+  writeFileSync("bench/results/websub-latest.json", `${JSON.stringify(results, null, 2)}\n`);
+  console.log(renderWebSubReport(results.websub));
+} else {
+  const { table, targets } = renderReport(results, SMALL, LARGE);
+  results.targets = targets;
+  const json = `${JSON.stringify(results, null, 2)}\n`;
+  writeFileSync(stamped, json);
+  writeFileSync("bench/results/latest.json", json);
+  console.log(table);
+}
+
+/** The whole run: ingest, feeds at 1,000 and at LARGE stored articles, then WebSub. */
+async function measureAll() {
   results.ingest = {};
   log("ingest: 200 single pushes one at a time…");
   results.ingest.single_sequential = await deliver(worker.url, secret, archiveSlice(0, 200), { concurrency: 1 });
@@ -118,27 +162,8 @@ try {
   results.update_write[LARGE] = await measureUpdateWrite(LARGE);
   log(`ingest: 200 single pushes one at a time, archive of ${LARGE}…`);
   results.ingest.single_sequential_large = await deliver(worker.url, secret, archiveSlice(LARGE, 200), { concurrency: 1 });
-} catch (error) {
-  if (!(error instanceof StopAfterSmall)) throw error;
-  log("BENCH_ONLY=small: stopping after the measurements at 1,000 articles");
-} finally {
-  await stopAll();
-  if (!process.env.BENCH_KEEP_STATE) for (const s of [worker, baseline]) rmSync(s.stateDir, { recursive: true, force: true });
-  else log(`state kept: ${worker.stateDir}`);
+  results.websub = await measureWebSub({ worker, secret, adminToken, stored: LARGE + 200, log });
 }
-
-results.finished_at = new Date().toISOString();
-results.load_average_at_end = loadavg().map((x) => Math.round(x * 100) / 100);
-results.minutes = Math.round((Date.parse(results.finished_at) - Date.parse(results.started_at)) / 600) / 100;
-mkdirSync("bench/results", { recursive: true });
-const stamped = `bench/results/${results.started_at.replaceAll(":", "-")}.json`;
-writeFileSync(stamped, `${JSON.stringify(results, null, 2)}\n`); // the raw figures first, whatever the report does
-const { table, targets } = renderReport(results, SMALL, LARGE);
-results.targets = targets;
-const json = `${JSON.stringify(results, null, 2)}\n`;
-writeFileSync(stamped, json);
-writeFileSync("bench/results/latest.json", json);
-console.log(table);
 
 // --- helpers ---------------------------------------------------------------------------------
 

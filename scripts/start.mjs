@@ -52,6 +52,9 @@ const wrangler = spawn(
     String(PORT),
     "--persist-to",
     ".wrangler/state",
+    // Local readers run their WebSub callbacks on this machine; production keeps refusing private addresses.
+    "--var",
+    "WEBSUB_ALLOW_PRIVATE_CALLBACKS:true",
     "--show-interactive-dev-session=false",
   ],
   {

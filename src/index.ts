@@ -8,8 +8,9 @@ import { ICON_PNGS } from "./discovery/icons.gen";
 import { DOCUMENTED_PATHS } from "./discovery/openapi";
 import { discovery } from "./discovery/routes";
 import { archiveFeeds } from "./feeds/archive/routes";
-import { type EdgePurgeMessage, purgeBatch } from "./feeds/edge-cache";
+import { type EdgePurgeMessage, purgeBatch, requestSectionPurge } from "./feeds/edge-cache";
 import { publicFeeds } from "./feeds/routes";
+import { onSectionPublished } from "./feeds/section-published";
 import { documentedStatuses } from "./http/documented-statuses";
 import { publicCors, securityHeaders } from "./http/headers";
 import { ProblemError, problemResponse } from "./http/problem";
@@ -18,6 +19,8 @@ import { newsroom } from "./newsroom/stub";
 import { partnerAdmin } from "./partners/admin-routes";
 import { partnerChangeFeed } from "./partners/change-routes";
 import { partnerFeeds } from "./partners/feed-routes";
+import { websub, websubAdmin } from "./websub/routes";
+import { notifyHub } from "./websub/signal";
 
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -40,6 +43,8 @@ app.route("/feeds", archiveFeeds({ archive: renderArchivePage, index: renderArch
 app.route("/partner", partnerFeeds);
 app.route("/partner", partnerChangeFeed);
 app.route("/v1/partners", partnerAdmin);
+app.route("/websub", websub);
+app.route("/v1/websub", websubAdmin);
 app.route("/", discovery);
 
 app.get("/healthz", (c) => c.json({ status: "ok" }));
@@ -61,6 +66,13 @@ app.onError((error, c) => {
 export { Newsroom } from "./newsroom/durable-object";
 export { PartnerDesk } from "./partners/desk";
 export { LicenceRegistry } from "./partners/licence-registry";
+export { WebSubHub } from "./websub/hub";
+
+// The Newsroom signals each section publish that lands; the WebSub hub pushes what changed.
+onSectionPublished(notifyHub);
+// Workers Cache answers built from the section's previous publish are purged (a purge that cannot be queued is
+// logged by the channel, not retried: the cached answers expire within their max-age anyway).
+onSectionPublished((env, published) => requestSectionPurge(env, published.index.section));
 export default {
   fetch: app.fetch,
   /** Every minute: wake the Newsroom so unpublished changes (or a new publishing format) never wait for the next push. */

@@ -6,7 +6,7 @@ import { Hono } from "hono";
 import { beforeAll, describe, expect, it } from "vitest";
 import { documentedStatuses } from "../src/http/documented-statuses";
 import { changeHeadKey, changePageKey } from "../src/storage/kv-keys";
-import { article, publish, push, request, SEED, signedHeaders } from "./helpers/cms";
+import { article, BASE, publish, push, request, SEED, signedHeaders } from "./helpers/cms";
 import { TEST_SECRETS } from "./helpers/secrets";
 
 type Doc = { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>> };
@@ -43,6 +43,14 @@ beforeAll(async () => {
 });
 
 const bearer = (k: string) => ({ Authorization: `Bearer ${k}` });
+const FORM = "application/x-www-form-urlencoded";
+const subscribe = (body: string, client: string, type = FORM) =>
+  request("/websub", { method: "POST", body, headers: { "Content-Type": type, "CF-Connecting-IP": client } });
+const SUBSCRIPTION = new URLSearchParams({
+  "hub.mode": "subscribe",
+  "hub.topic": `${BASE}/feeds/yaowen.rss`,
+  "hub.callback": "https://reader.example/statuses",
+}).toString();
 
 /** A cursor into a page KV no longer has, the head saying the log now starts later: as after 30 days. */
 async function prunedCursor(): Promise<Response> {
@@ -155,6 +163,27 @@ const CASES: [string, string, number, () => Promise<Response>][] = [
   ["GET", "/v1/partners/{id}/usage", 401, () => request("/v1/partners/statuses/usage")],
   ["GET", "/v1/partners/{id}/usage", 404, () => request("/v1/partners/nobody/usage", { headers: ADMIN })],
   ["DELETE", "/v1/articles/{id}", 200, () => signedDelete(SEED.id)],
+  ["POST", "/websub", 202, () => subscribe(SUBSCRIPTION, "192.0.2.1")],
+  ["POST", "/websub", 400, () => subscribe(SUBSCRIPTION.replace("subscribe", "publish"), "192.0.2.2")],
+  ["POST", "/websub", 413, () => subscribe(`${SUBSCRIPTION}&pad=${"x".repeat(9000)}`, "192.0.2.3")],
+  ["POST", "/websub", 415, () => subscribe(SUBSCRIPTION, "192.0.2.4", "application/json")],
+  [
+    "POST",
+    "/websub",
+    429,
+    async () => {
+      // 60 a minute per client; a minute window turning over mid-way only delays the 429.
+      for (let i = 0; i < 130; i++) {
+        const res = await subscribe("hub.mode=publish", "192.0.2.5");
+        if (res.status === 429) return res;
+        await res.arrayBuffer();
+      }
+      return subscribe(SUBSCRIPTION, "192.0.2.5");
+    },
+  ],
+  ["GET", "/v1/websub/subscriptions", 200, () => request("/v1/websub/subscriptions", { headers: ADMIN })],
+  ["GET", "/v1/websub/subscriptions", 400, () => request("/v1/websub/subscriptions?topic=https://elsewhere.example/", { headers: ADMIN })],
+  ["GET", "/v1/websub/subscriptions", 401, () => request("/v1/websub/subscriptions")],
   ["GET", "/", 200, () => request("/")],
   ["GET", "/feeds.opml", 200, () => request("/feeds.opml")],
   ["GET", "/feeds-all.opml", 200, () => request("/feeds-all.opml")],

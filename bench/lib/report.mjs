@@ -400,3 +400,64 @@ function notModifiedMeasurement(c, profile) {
     pass: only304 && seen.length === 0,
   };
 }
+/** The WebSub part: publish → delivery latency, and ingest and feed throughput with 1,000 subscriptions vs none. */
+export function renderWebSubReport(w) {
+  if (!w) return "";
+  const out = ["\nWebSub: publish (acknowledged push) → the pushed body at every callback, 5 rounds each:\n"];
+  const rounds = (list) => list.map((r) => (r.missing ? `${r.missing}/${r.of} missing` : `${r.p95_ms}`)).join(", ");
+  const worst = (list) => (list.some((r) => r.missing) ? null : Math.max(...list.map((r) => r.p95_ms)));
+  out.push(
+    table(
+      ["subscribers", "p95 ms per round", "worst p95 ms", "target"],
+      [
+        [
+          "100 on one topic (`/feeds/yaowen.rss`)",
+          rounds(w.one_topic),
+          ms(worst(w.one_topic)),
+          worst(w.one_topic) !== null && worst(w.one_topic) <= 5000 ? "≤ 5,000: pass" : "≤ 5,000: **FAIL**",
+        ],
+        [
+          "1,000 across 54 topics (9 sections × 3 formats × unfiltered, `?topic=transport`)",
+          rounds(w.across_topics),
+          ms(worst(w.across_topics)),
+          worst(w.across_topics) !== null && worst(w.across_topics) <= 5000 ? "≤ 5,000: pass" : "≤ 5,000: **FAIL**",
+        ],
+      ],
+    ),
+  );
+  out.push("\nThroughput with 1,000 subscriptions active (every push fans out to them) against none:\n");
+  out.push(
+    table(
+      ["measure", "no subscriptions", "1,000 subscriptions", "ratio"],
+      [
+        [
+          "ingest, single pushes, 10 in flight (articles/s)",
+          num(w.before.ingest.articles_per_s),
+          num(w.after.ingest.articles_per_s),
+          ratio(w.after.ingest.articles_per_s, w.before.ingest.articles_per_s),
+        ],
+        [
+          "ingest p50 / p99 ms",
+          `${ms(w.before.ingest.p50_ms)} / ${ms(w.before.ingest.p99_ms)}`,
+          `${ms(w.after.ingest.p50_ms)} / ${ms(w.after.ingest.p99_ms)}`,
+          "",
+        ],
+        [
+          "`/feeds/yaowen.rss` req/s (50 connections)",
+          num(w.before.feed.rps),
+          num(w.after.feed.rps),
+          ratio(w.after.feed.rps, w.before.feed.rps),
+        ],
+        [
+          "feed p50 / p99 ms",
+          `${ms(w.before.feed.p50_ms)} / ${ms(w.before.feed.p99_ms)}`,
+          `${ms(w.after.feed.p50_ms)} / ${ms(w.after.feed.p99_ms)}`,
+          "",
+        ],
+      ],
+    ),
+  );
+  return out.join("\n");
+}
+
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : "–");

@@ -365,6 +365,45 @@ export const API_PATHS = {
       },
     },
   },
+  "/websub": {
+    post: {
+      tags: ["websub"],
+      summary:
+        "Subscribe to (or unsubscribe from) pushes of a public feed, W3C WebSub: verification of intent follows at the callback, then every change of the feed is POSTed there.",
+      security: [],
+      requestBody: { required: true, content: { "application/x-www-form-urlencoded": { schema: ref("WebSubSubscribeRequest") } } },
+      responses: {
+        "202": {
+          description: "Accepted: the hub will verify the request at the callback.",
+          content: { "text/plain": { schema: { type: "string" } } },
+        },
+        "400": problem("A field is missing or invalid (each named by `errors[].pointer`, e.g. `/hub.callback`)."),
+        "413": problem("The body is larger than 8 KiB."),
+        "415": problem("Not application/x-www-form-urlencoded."),
+        "429": problem("Too many requests from this client, or pending for this callback host (`Retry-After`)."),
+      },
+    },
+  },
+  "/v1/websub/subscriptions": {
+    get: {
+      tags: ["admin"],
+      summary: "WebSub subscriptions with their state, lease end, last delivery and failures (never a secret).",
+      security: admin,
+      parameters: [
+        {
+          name: "topic",
+          in: "query",
+          description: "A topic (a public feed URL as its self link reads); absent lists every topic.",
+          schema: { type: "string", format: "uri" },
+        },
+      ],
+      responses: {
+        "200": json("Subscriptions.", ref("WebSubSubscribeRequest.subscriptionList")),
+        "400": problem("`topic` is not one of our public feeds."),
+        "401": NO_ADMIN_TOKEN,
+      },
+    },
+  },
   "/": {
     get: {
       tags: ["discovery"],

@@ -9,6 +9,7 @@ import partnerSchema from "../../schemas/partner.schema.json";
 import partnerKeySchema from "../../schemas/partner-key.schema.json";
 import problemSchema from "../../schemas/problem.schema.json";
 import usageSchema from "../../schemas/usage.schema.json";
+import websubSchema from "../../schemas/websub.schema.json";
 import withdrawalsSchema from "../../schemas/withdrawals.schema.json";
 import { PUBLICATION } from "../config/publication";
 import type { OpenApiPaths } from "../http/documented-statuses";
@@ -48,6 +49,7 @@ const BODY_SCHEMAS: Json[] = [
   changesSchema,
   usageSchema,
   partnerKeySchema,
+  websubSchema,
 ];
 
 const schemas = {
@@ -95,7 +97,8 @@ export function openApiDocument(base: string): Json {
       { name: "ingest", description: "The CMS pushes and withdraws articles (Standard Webhooks signatures)." },
       { name: "feeds", description: "Public feeds for readers." },
       { name: "partners", description: "Licensed feeds for aggregator partners." },
-      { name: "admin", description: "Partner and licence administration (bearer ADMIN_TOKEN)." },
+      { name: "websub", description: "Push: a WebSub hub for the public feeds (docs/websub.md)." },
+      { name: "admin", description: "Partner, licence and WebSub administration (bearer ADMIN_TOKEN)." },
       { name: "discovery", description: "Pages and documents for people and tools." },
     ],
     paths: DOCUMENTED_PATHS,

@@ -17,6 +17,10 @@ export const PLACEHOLDER_BASE = "https://feeds-base.invalid";
 
 export const publicLicenceUrl = (base: string) => `${base}/licenses/${PUBLIC_LICENCE.id}`;
 
+/** Where readers subscribe to pushes of a public feed (WebSub): advertised as rel="hub" by every public feed. */
+export const HUB_PATH = "/websub";
+export const hubUrl = (base: string) => `${base}${HUB_PATH}`;
+
 export function publicLicenceTerms(base: string, script: Script = "zh-Hant"): LicenceTerms {
   return {
     scope: "public",
@@ -84,6 +88,8 @@ export function feedHead(options: {
     ...(options.archive && script === "zh-Hant" && pathPrefix === "/feeds" && isUnfiltered(query)
       ? { history: { archive: false, prev: `${base}${archiveIndexPath(section.slug)}${options.archive}.${format}` } }
       : {}),
+    // Partner feeds are private to a key, so only public feeds are pushed (the Traditional ones: twins not yet).
+    ...(pathPrefix === "/partner/feeds" || script !== "zh-Hant" ? {} : { hubUrl: hubUrl(base) }),
   };
 }
 

@@ -27,6 +27,12 @@ export type FragmentSource = (article: StoredArticle) => ScriptFragments;
 /** What names items rendered by this renderer with this base URL (FeedIndex.items, part of every item key). */
 export const publishedItemsTag = (base: string) => `r${RENDERER_VERSION}.${digest(base)}`;
 
+/** A section whose publish has landed in KV: its index and when it was published (ms), for the listeners. */
+export interface PublishedSection {
+  index: FeedIndex;
+  now: number;
+}
+
 /** An article version's items, one KV key per format and script; null deletes them (a replaced version, a withdrawal). */
 export function itemWrites(renderer: string, id: string, version: number, fragments: ScriptFragments | null): KvWrite[] {
   return SCRIPTS.flatMap((script) =>

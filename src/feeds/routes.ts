@@ -7,17 +7,15 @@ import { type Context, Hono } from "hono";
 import { CACHE_CONTROL } from "../config/cache";
 import { DEFAULT_FEED_LIMIT, otherScript, publicBaseUrl, type Script, type Section } from "../config/publication";
 import { HTML_PAGE_HEADERS } from "../http/headers";
-import type { StoredArticle } from "../model/article";
 import { CACHE_TAG_HEADER, sectionCacheTag } from "./edge-cache";
 import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "./http";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
 import { type FeedPageRenderer, type FeedPageView, pageItem, pageItemFromJson, prefersHtml } from "./page-view";
-import { feedHead, feedUrl, publicFragments, publicLicenceTerms, publicLicenceUrl, twinLink } from "./public-feed";
+import { feedUrl, hubUrl, publicLicenceTerms, publicLicenceUrl, twinLink } from "./public-feed";
+import { itemOf, renderPublicFeed } from "./public-render";
 import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
 import { articlesMatchIndex, loadArticles, loadIndex, loadItems, loadPrerendered, loadValidators, rebase } from "./read";
-import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, selectEntries } from "./select";
-import { simplifiedArticle } from "./zh-hans/article";
 
 /**
  * The public feed routes in one script, mounted at /feeds (zh-Hant) and /zh-hans/feeds (zh-Hans);
@@ -111,36 +109,8 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
       return { body: renderPage({ ...view, items: items.map((item) => pageItemFromJson(rebase(item, index.base, base))) }), complete };
     }
 
-    // Items as published (rendered with the index's base); one the KV location lacks yet is rendered (and, for the
-    // twin, converted) from its article, rather than fail the request.
-    const { items, complete } = await loadItems(c.env.FEEDS, index, selected, format, script, (article) =>
-      itemOf(article, index.base, format, script),
-    );
-    const head = feedHead({
-      base,
-      pathPrefix: "/feeds",
-      section,
-      format,
-      query,
-      updated: new Date(modified),
-      licenceUrl: publicLicenceUrl(base),
-      archive: index.archive,
-      script,
-    });
-    return {
-      body: renderDocument(
-        format,
-        head,
-        items.map((item) => rebase(item, index.base, base)),
-      ),
-      complete,
-    };
+    return renderPublicFeed(c.env.FEEDS, { index, format, query, now, base, script });
   }
-}
-
-/** An article's item in one format and script, rendered on a read only while its published item has not arrived. */
-function itemOf(article: StoredArticle, base: string, format: FeedFormat, script: Script): string {
-  return publicFragments(script === "zh-Hans" ? simplifiedArticle(article) : article, base, script)[format];
 }
 
 /** The headers that depend only on the feed and the base URL, built once per isolate. */
@@ -153,14 +123,16 @@ function feedFixedHeaders(base: string, section: Section, format: FeedFormat, qu
     headers = {
       "Cache-Control": CACHE_CONTROL.publicFeed,
       Vary: "Accept",
-      Link: linkHeader(
-        feedLinks(
+      Link: linkHeader([
+        ...feedLinks(
           (f) => feedUrl(base, "/feeds", section, f, query, script),
           format,
           publicLicenceUrl(base),
           twinLink(base, section, format, query, script),
         ),
-      ),
+        // The hub takes the Traditional feeds' topics only (the twins are not pushed yet).
+        ...(script === "zh-Hant" ? [{ url: hubUrl(base), rel: "hub" }] : []),
+      ]),
       "Syndication-License": syndicationLicense(publicLicenceTerms(base, script)),
       // Workers Cache (production) purges this tag when the section publishes again; inert elsewhere.
       [CACHE_TAG_HEADER]: sectionCacheTag(section.slug),

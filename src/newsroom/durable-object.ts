@@ -9,6 +9,7 @@
 // schema.ts (migrations), archive.ts (reads), ingest.ts (accepting), deliveries.ts (replays),
 // publishing.ts (what goes to KV).
 import { DurableObject } from "cloudflare:workers";
+import { announceSectionPublished } from "../feeds/section-published";
 import type { IngestResponse, IngestWarning, StoredArticle } from "../model/article";
 import { migrate } from "../storage/migrations";
 import { articleRow } from "./archive";
@@ -25,7 +26,12 @@ export class Newsroom extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     migrate(ctx.storage, NEWSROOM_MIGRATIONS);
-    this.publishing = new Publishing(ctx.storage, () => this.env);
+    // Listeners (the WebSub hub) hear of each section publish that lands; they only record it, never call subscribers.
+    this.publishing = new Publishing(
+      ctx.storage,
+      () => this.env,
+      (published) => announceSectionPublished(this.env, published),
+    );
     ctx.blockConcurrencyWhile(() => this.publishing.republishIfFormatChanged());
   }
 

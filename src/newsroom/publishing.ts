@@ -4,9 +4,8 @@
 // of dirty key to `outputs` below and mark it dirty where it changes.
 import { ALL_SECTIONS, configuredBaseUrl, SECTIONS } from "../config/publication";
 import { partName } from "../feeds/archive/month";
-import { requestSectionPurge } from "../feeds/edge-cache";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
-import { RENDERER_VERSION, sectionOutputs } from "../feeds/publish";
+import { type PublishedSection, RENDERER_VERSION, sectionIndex, sectionOutputs } from "../feeds/publish";
 import { embargoLifted, epochMs, type StoredArticle } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
@@ -22,8 +21,10 @@ export class Publishing {
   private readonly sql: SqlStorage;
   private readonly publisher: KvPublisher;
   private readonly archives: MonthlyArchives;
-  /** Sections whose publish landed in this run: Workers Cache's answers built from the old one are purged. */
-  private readonly landedSections = new Set<string>();
+  /** Each section as last built, until its writes land and listeners hear of it. */
+  private readonly built = new Map<string, PublishedSection>();
+  /** Sections whose writes landed in this run, for the listeners. */
+  private landed: PublishedSection[] = [];
 
   /** What each kind of dirty key publishes, built synchronously from SQLite when the key is due. */
   private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
@@ -49,6 +50,8 @@ export class Publishing {
     storage: DurableObjectStorage,
     /** The object's env, read when used (tests swap its KV binding). */
     private readonly env: () => Env,
+    /** Told of each section whose publish has landed in KV (the WebSub hub and the Workers Cache purge listen). It must not throw. */
+    private readonly sectionLanded: (published: PublishedSection) => Promise<void> = async () => {},
   ) {
     this.sql = storage.sql;
     this.changeLog = new ChangeLog(this.sql, this);
@@ -57,7 +60,9 @@ export class Publishing {
       // Sections are what readers see, and building one is the slow part: first, one per run; then archive months.
       heavy: (key) => (key.startsWith("section:") ? 2 : key.startsWith("archive:") ? 1 : 0),
       landed: (key) => {
-        if (key.startsWith("section:")) this.landedSections.add(key.slice("section:".length));
+        const published = this.built.get(key);
+        this.built.delete(key);
+        if (published) this.landed.push(published);
       },
     });
     this.archives = new MonthlyArchives({
@@ -106,19 +111,16 @@ export class Publishing {
     await this.schedule();
   }
 
-  /** Publishes what is due (embargoes that lifted included). */
+  /** Publishes what is due (embargoes that lifted included), then tells the listeners what landed. */
   async run(now: number): Promise<void> {
     this.liftEmbargoes(now);
     this.changeLog.liftDue(now);
     this.changeLog.prune(now);
     await this.publisher.publishDue();
-    const sections = [...this.landedSections];
-    this.landedSections.clear();
-    // A purge that cannot be queued is logged, not retried: the cached answers expire within their max-age anyway.
-    const purges = await Promise.allSettled(sections.map((section) => requestSectionPurge(this.env(), section)));
-    purges.forEach((p, i) => {
-      if (p.status === "rejected") console.error(`purge of section ${sections[i]} not queued:`, String(p.reason));
-    });
+    const landed = this.landed;
+    this.landed = [];
+    // The hub only records the change (its alarm makes the requests): this waits on no subscriber.
+    await Promise.all(landed.map((published) => this.sectionLanded(published)));
   }
 
   /** Arms the alarm for the next due key or embargo. */
@@ -181,6 +183,7 @@ export class Publishing {
       ...(archived.newest ? { archive: partName(archived.newest) } : {}),
     };
     const base = this.base();
+    this.built.set(`section:${section}`, { index: sectionIndex(snapshot, base), now });
     return sectionOutputs(snapshot, (article) => cachedFragments(this.sql, article, base), base, now);
   }
 

@@ -65,3 +65,10 @@ export const changePageKey = (page: number) => `changes:${PUBLISHED_FORMAT}:page
 
 /** The ninjs documents (2.2 and 3.1, licence left as holes) of the version a change-log entry shows. Never rewritten. */
 export const changeItemKey = (seq: number) => `changes:${PUBLISHED_FORMAT}:item:${seq}`;
+
+/**
+ * Present ("1") once a section's WebSub hub has had a subscription: the Newsroom signals the hub only for
+ * such sections, so publishing never wakes a hub nobody uses. Written by the hub, never deleted (a stale
+ * flag costs one RPC that finds no subscription).
+ */
+export const websubListeningKey = (section: string) => `websub-listening:${section}`;

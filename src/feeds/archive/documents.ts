@@ -72,7 +72,8 @@ export function archiveHead(options: {
   updated: Date;
 }): FeedHead {
   const { base, section, doc, parts, links, format } = options;
-  const head = feedHead({
+  // An archive is not a WebSub topic (it changes only by correction): no rel="hub".
+  const { hubUrl: _notPushed, ...head } = feedHead({
     base,
     pathPrefix: "/feeds",
     section,

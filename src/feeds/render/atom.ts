@@ -98,6 +98,7 @@ function atomDocument(head: FeedHead, entries: AtomEntry[]): string {
       logo: head.icon,
       links: [
         { href: head.selfUrl, rel: "self", type: "application/atom+xml" },
+        ...(head.hubUrl ? [{ href: head.hubUrl, rel: "hub" }] : []),
         { href: head.homeUrl, rel: "alternate", type: "text/html" },
         ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type, ...(a.hreflang ? { hreflang: a.hreflang } : {}) })),
         { href: head.licenceUrl, rel: "license" },

@@ -58,6 +58,7 @@ function jsonDocument(head: FeedHead, items: JsonItem[]): object {
     home_page_url: head.homeUrl,
     feed_url: head.selfUrl,
     ...(head.history?.prev ? { next_url: head.history.prev } : {}),
+    ...(head.hubUrl ? { hubs: [{ type: "WebSub", url: head.hubUrl }] } : {}),
     description: head.description,
     icon: head.icon,
     favicon: head.favicon,

@@ -77,6 +77,7 @@ function rssDocument(head: FeedHead, items: RssItem[]): string {
       atom: {
         links: [
           { href: head.selfUrl, rel: "self", type: "application/rss+xml" },
+          ...(head.hubUrl ? [{ href: head.hubUrl, rel: "hub" }] : []),
           ...head.alternates.map((a) => ({ href: a.url, rel: "alternate", type: a.type, ...(a.hreflang ? { hreflang: a.hreflang } : {}) })),
           { href: head.licenceUrl, rel: "license" },
           ...historyLinks(head.history),

@@ -23,6 +23,8 @@ export interface FeedHead {
   favicon: string;
   /** RFC 5005 feed history: the current feed's link to its newest archive, or an archive's place in the chain. */
   history?: FeedHistory;
+  /** The WebSub hub that pushes this feed (public feeds only): rel="hub" in the document. */
+  hubUrl?: string;
 }
 
 /** RFC 5005 links. URLs are in the document's own format. */

@@ -1,0 +1,170 @@
+// The WebSub part of the benchmark: publish → delivery latency for 100 subscribers of one topic and
+// for 1,000 spread over every section, format and a filter, and ingest and feed throughput with those
+// 1,000 subscriptions active against the same figures measured before any subscription existed.
+// Subscribers are one local HTTP server that answers verification of intent and takes pushes.
+import { createServer } from "node:http";
+import { pushArticles } from "../../scripts/lib/cms-client.mjs";
+import { SECTIONS } from "../../scripts/lib/sample-articles.mjs";
+import { archiveSlice } from "./articles.mjs";
+import { deliver, percentile } from "./ingest.mjs";
+import { measurePair } from "./load.mjs";
+
+const ms = (x) => (x === null ? null : Math.round(x));
+
+/** A callback server: echoes hub.challenge, and records when a pushed body names an article. */
+async function startCallbacks() {
+  const seen = new Map(); // "callback|articleId" → ms
+  let watch = [];
+  const server = createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url, "http://x");
+      if (req.method === "GET") {
+        res.writeHead(200, { "Content-Type": "text/plain" }).end(url.searchParams.get("hub.challenge") ?? "");
+        return;
+      }
+      const body = Buffer.concat(chunks).toString();
+      const at = performance.now();
+      for (const id of watch) if (body.includes(id)) seen.set(`${url.pathname}|${id}`, at);
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    seen,
+    watchFor: (ids) => {
+      watch = ids;
+    },
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+async function subscribeAll(hubUrl, base, adminToken, callbacks, topics, offset) {
+  let next = 0;
+  const worker = async () => {
+    while (next < topics.length) {
+      const i = next++;
+      const form = new URLSearchParams({
+        "hub.mode": "subscribe",
+        "hub.topic": `${base}${topics[i]}`,
+        "hub.callback": `${callbacks.url}/cb/${offset + i}`,
+        "hub.secret": `bench-${offset + i}`,
+      });
+      for (;;) {
+        const res = await fetch(hubUrl, {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "CF-Connecting-IP": `198.18.${(offset + i) >> 6}.${(offset + i) & 63}`,
+          },
+          body: form,
+        });
+        await res.arrayBuffer();
+        if (res.status === 202) break;
+        if (res.status !== 429) throw new Error(`subscribe answered ${res.status}`);
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  const want = offset + topics.length;
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const res = await fetch(`${base.replace(/\/$/, "")}/v1/websub/subscriptions`, { headers: { Authorization: `Bearer ${adminToken}` } });
+    const active = (await res.json()).subscriptions.filter((s) => s.state === "active").length;
+    if (active >= want) return;
+    if (Date.now() > deadline) throw new Error(`only ${active} of ${want} subscriptions active after 180 s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Pushes `articles` in one signed delivery and waits until each callback in `expect` has a body naming its article. */
+async function timeDelivery(worker, secret, callbacks, articles, expected) {
+  callbacks.watchFor(articles.map((a) => a.id));
+  const res = await pushArticles(worker.url, secret, articles);
+  if (res.status !== 200) throw new Error(`push answered ${res.status}`);
+  const acked = performance.now();
+  const deadline = acked + 60_000;
+  for (;;) {
+    const missing = expected.filter(([cb, id]) => !callbacks.seen.has(`${cb}|${id}`));
+    if (missing.length === 0) break;
+    if (performance.now() > deadline) return { missing: missing.length, of: expected.length };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const latencies = expected.map(([cb, id]) => callbacks.seen.get(`${cb}|${id}`) - acked).sort((a, b) => a - b);
+  return {
+    subscribers: expected.length,
+    p50_ms: ms(percentile(latencies, 0.5)),
+    p95_ms: ms(percentile(latencies, 0.95)),
+    max_ms: ms(latencies.at(-1)),
+  };
+}
+
+/**
+ * `worker` is a running wrangler dev of the service (WEBSUB_ALLOW_PRIVATE_CALLBACKS=true, PUBLIC_BASE_URL its own
+ * origin) holding `stored` articles; `log` prints progress. Returns the figures for the report.
+ */
+export async function measureWebSub({ worker, secret, adminToken, stored, log, rounds = 5 }) {
+  const out = {};
+  const feedPath = "/feeds/yaowen.rss";
+  let n = stored;
+
+  log("websub: ingest and feed throughput before any subscription…");
+  out.before = {
+    ingest: await deliver(worker.url, secret, take(100), { concurrency: 10 }),
+    feed: (await measurePair(null, { origin: worker.url, path: feedPath, headers: {} })).worker,
+  };
+
+  const callbacks = await startCallbacks();
+  try {
+    log("websub: 100 subscribers on one topic…");
+    const one = Array.from({ length: 100 }, () => feedPath);
+    await subscribeAll(`${worker.url}/websub`, worker.url, adminToken, callbacks, one, 0);
+    out.one_topic = [];
+    for (let r = 0; r < rounds; r++) {
+      const [a] = take(1).map((x) => ({ ...x, section: "yaowen" }));
+      const expected = one.map((_, i) => [`/cb/${i}`, a.id]);
+      out.one_topic.push(await timeDelivery(worker, secret, callbacks, [a], expected));
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+
+    log("websub: 900 more across every section, format and a filter (1,000 in all)…");
+    const topics = [...SECTIONS, "all"].flatMap((s) =>
+      ["rss", "atom", "json"].flatMap((f) => [`/feeds/${s}.${f}`, `/feeds/${s}.${f}?topic=transport`]),
+    );
+    const many = Array.from({ length: 900 }, (_, i) => topics[i % topics.length]);
+    await subscribeAll(`${worker.url}/websub`, worker.url, adminToken, callbacks, many, 100);
+    out.across_topics = [];
+    for (let r = 0; r < rounds; r++) {
+      // One article per section, all transport stories: every one of the 1,000 topics changes.
+      const batch = take(SECTIONS.length).map((x, i) => ({ ...x, section: SECTIONS[i], topics: ["transport"] }));
+      const bySection = new Map(batch.map((a) => [a.section, a.id]));
+      const expected = [
+        ...one.map((_, i) => [`/cb/${i}`, bySection.get("yaowen")]),
+        ...many.map((t, i) => {
+          const section = t.slice("/feeds/".length).split(".")[0];
+          return [`/cb/${100 + i}`, section === "all" ? batch.at(-1).id : bySection.get(section)];
+        }),
+      ];
+      out.across_topics.push(await timeDelivery(worker, secret, callbacks, batch, expected));
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+
+    log("websub: ingest and feed throughput with 1,000 subscriptions active…");
+    out.after = {
+      ingest: await deliver(worker.url, secret, take(100), { concurrency: 10 }),
+      feed: (await measurePair(null, { origin: worker.url, path: feedPath, headers: {} })).worker,
+    };
+  } finally {
+    await callbacks.close();
+  }
+  return out;
+
+  function take(count) {
+    const articles = archiveSlice(n, count).map((a) => ({ ...a, id: `ws-${a.id}` }));
+    n += count;
+    return articles;
+  }
+}
