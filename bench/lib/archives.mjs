@@ -1,9 +1,9 @@
 // Archive measurements (RFC 5005 monthly archives): what building a busy month costs in-process, where
 // a section's settled archive document is (to load it like a feed), and how many bytes KV received for
 // one change (wrangler dev keeps each KV value as a blob file, so files written after a marker are it).
-import { readdirSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
-import { DatabaseSync } from "node:sqlite";
+import { openLocalKv } from "./local-state.mjs";
 import { storedArticles, timeIt } from "./render-cost.mjs";
 
 const BASE = "http://127.0.0.1:8787";
@@ -63,19 +63,7 @@ export async function settledArchivePath(url, section) {
 
 /** KV values written since `sinceMs` (blob files' mtime), by key: what one change cost in bytes. */
 export function kvWrittenSince(stateDir, sinceMs) {
-  const kvDir = join(stateDir, "v3", "kv");
-  const metaDir = join(kvDir, "miniflare-KVNamespaceObject");
-  const dbFile = readdirSync(metaDir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
-  const blobDir = readdirSync(kvDir)
-    .map((d) => join(kvDir, d, "blobs"))
-    .find((d) => {
-      try {
-        return statSync(d).isDirectory();
-      } catch {
-        return false;
-      }
-    });
-  const db = new DatabaseSync(join(metaDir, dbFile), { readOnly: true });
+  const { db, blobDir } = openLocalKv(stateDir);
   try {
     const keys = [];
     for (const { key, blob_id } of db.prepare("SELECT key, blob_id FROM _mf_entries").all()) {

@@ -6,7 +6,11 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 
-export function kvSizes(stateDir, kvKeys, sections, formats) {
+/**
+ * wrangler dev's local KV, read-only: miniflare keeps keys in a SQLite table (`_mf_entries`, key → blob_id)
+ * and each value as a file in the blobs directory.
+ */
+export function openLocalKv(stateDir) {
   const kvDir = join(stateDir, "v3", "kv");
   const metaDir = join(kvDir, "miniflare-KVNamespaceObject");
   const dbFile = readdirSync(metaDir).find((f) => f.endsWith(".sqlite") && f !== "metadata.sqlite");
@@ -19,7 +23,11 @@ export function kvSizes(stateDir, kvKeys, sections, formats) {
         return false;
       }
     });
-  const db = new DatabaseSync(join(metaDir, dbFile), { readOnly: true });
+  return { db: new DatabaseSync(join(metaDir, dbFile), { readOnly: true }), blobDir };
+}
+
+export function kvSizes(stateDir, kvKeys, sections, formats) {
+  const { db, blobDir } = openLocalKv(stateDir);
   const lookup = db.prepare("SELECT blob_id FROM _mf_entries WHERE key = ?");
   const blob = (key) => {
     const row = lookup.get(key);
