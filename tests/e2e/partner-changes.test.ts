@@ -6,26 +6,18 @@ import { pushArticles, withdrawArticle } from "../../scripts/lib/cms-client.mjs"
 import { seedArticle } from "../../scripts/lib/sample-articles.mjs";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
 import { ninjsErrors } from "./helpers/ninjs";
+import { ownArticle } from "./helpers/own-article";
 
 let server: DevServer;
 let key: string;
 const admin = () => ({ Authorization: `Bearer ${server.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" });
 
-const own = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  version: 1,
-  section: "yaowen",
-  title: `自有稿件 ${id}`,
-  summary: `摘要 ${id}`,
-  body_html: `<p>正文 ${id}</p>`,
-  url: `https://gansu.news.example/a/${id}.html`,
-  published_at: "2024-03-01T09:00:00+08:00",
-  source: { name: "國際在線", own: true },
-  regions: ["gansu/lanzhou"],
-  topics: ["transport"],
-  images: [{ url: "https://img.gansu.news.example/e2e.jpg", caption: "圖說", width: 800, height: 600, type: "image/jpeg" }],
-  ...extra,
-});
+const own = (id: string, extra: Record<string, unknown> = {}) =>
+  ownArticle(id, {
+    topics: ["transport"],
+    images: [{ url: "https://img.gansu.news.example/e2e.jpg", caption: "圖說", width: 800, height: 600, type: "image/jpeg" }],
+    ...extra,
+  });
 
 interface Answer {
   changes: { cursor: string; type: string; id: string; version: number; at: string; item: Record<string, any> }[];

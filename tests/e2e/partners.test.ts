@@ -5,24 +5,11 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { pushArticles, withdrawArticle } from "../../scripts/lib/cms-client.mjs";
 import { seedArticle } from "../../scripts/lib/sample-articles.mjs";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
+import { ownArticle } from "./helpers/own-article";
 
 let server: DevServer;
 let key: string;
 const admin = () => ({ Authorization: `Bearer ${server.secrets.ADMIN_TOKEN}`, "Content-Type": "application/json" });
-
-const own = (id: string, extra: Record<string, unknown> = {}) => ({
-  id,
-  version: 1,
-  section: "yaowen",
-  title: `自有稿件 ${id}`,
-  summary: `摘要 ${id}`,
-  body_html: `<p>正文 ${id}</p>`,
-  url: `https://gansu.news.example/a/${id}.html`,
-  published_at: "2024-03-01T09:00:00+08:00",
-  source: { name: "國際在線", own: true },
-  regions: ["gansu/lanzhou"],
-  ...extra,
-});
 
 /** Polls until the Newsroom's alarm has published what was pushed. */
 async function until(check: () => Promise<boolean>): Promise<void> {
@@ -36,7 +23,7 @@ async function until(check: () => Promise<boolean>): Promise<void> {
 beforeAll(async () => {
   server = await startDevServer();
   const secret = server.secrets.CMS_WEBHOOK_SECRET;
-  expect((await pushArticles(server.url, secret, [seedArticle(), own("e2e-own"), own("e2e-killed")])).status).toBe(200);
+  expect((await pushArticles(server.url, secret, [seedArticle(), ownArticle("e2e-own"), ownArticle("e2e-killed")])).status).toBe(200);
   await until(async () => (await (await fetch(`${server.url}/feeds/yaowen.json`)).text()).includes("e2e-killed"));
   expect((await withdrawArticle(server.url, secret, "e2e-killed")).status).toBe(200);
   await until(async () => !(await (await fetch(`${server.url}/feeds/yaowen.json`)).text()).includes("e2e-killed"));
