@@ -46,19 +46,28 @@ beforeAll(async () => {
 });
 
 describe("every public feed advertises the hub", () => {
-  it("in the Link header beside rel=self, and in the RSS, Atom and JSON documents", async () => {
-    for (const path of ["/feeds/yaowen.rss", "/feeds/all.atom?topic=transport", "/feeds/yaowen.json?region=gansu"]) {
+  it("in the Link header beside rel=self, and in the RSS, Atom and JSON documents, the Simplified twins too", async () => {
+    for (const path of [
+      "/feeds/yaowen.rss",
+      "/feeds/all.atom?topic=transport",
+      "/feeds/yaowen.json?region=gansu",
+      "/zh-hans/feeds/yaowen.rss",
+      "/zh-hans/feeds/all.atom?topic=transport",
+    ]) {
       const res = await get(path);
       expect(res.status).toBe(200);
       expect(res.headers.get("Link")).toContain(`<${HUB}>; rel="hub"`);
       expect(res.headers.get("Link")).toContain(`<${BASE}${path}>; rel="self"`);
     }
-    const rss = parseRssFeed(await (await get("/feeds/yaowen.rss")).text());
-    expect(rss.atom?.links).toContainEqual(expect.objectContaining({ href: HUB, rel: "hub" }));
-    const atom = parseAtomFeed(await (await get("/feeds/all.atom?topic=transport")).text());
-    expect(atom.links).toContainEqual(expect.objectContaining({ href: HUB, rel: "hub" }));
-    const json = (await (await get("/feeds/yaowen.json?region=gansu")).json()) as { hubs: unknown };
-    expect(json.hubs).toEqual([{ type: "WebSub", url: HUB }]);
+    // The documents, in both scripts: the Simplified twins are topics as well.
+    for (const prefix of ["", "/zh-hans"]) {
+      const rss = parseRssFeed(await (await get(`${prefix}/feeds/yaowen.rss`)).text());
+      expect(rss.atom?.links).toContainEqual(expect.objectContaining({ href: HUB, rel: "hub" }));
+      const atom = parseAtomFeed(await (await get(`${prefix}/feeds/all.atom?topic=transport`)).text());
+      expect(atom.links).toContainEqual(expect.objectContaining({ href: HUB, rel: "hub" }));
+      const json = (await (await get(`${prefix}/feeds/yaowen.json?region=gansu`)).json()) as { hubs: unknown };
+      expect(json.hubs).toEqual([{ type: "WebSub", url: HUB }]);
+    }
   });
 
   it("partner feeds, private to a key, do not", async () => {
@@ -78,6 +87,8 @@ describe("POST /websub refuses what it cannot honour, naming the field, and crea
     ["a topic that is not a public feed", valid({ "hub.topic": `${BASE}/partner/feeds/yaowen.rss` }), "/hub.topic"],
     ["a topic not as its self link reads", valid({ "hub.topic": `${TOPIC}?topic=transport,culture&limit=20` }), "/hub.topic"],
     ["a topic with a bad filter", valid({ "hub.topic": `${TOPIC}?limit=1000` }), "/hub.topic"],
+    ["a twin topic not as its self link reads", valid({ "hub.topic": `${BASE}/zh-hans/feeds/yaowen.rss?limit=20` }), "/hub.topic"],
+    ["a twin of no feed", valid({ "hub.topic": `${BASE}/zh-hans/feeds/nope.atom` }), "/hub.topic"],
     ["an ftp callback", valid({ "hub.callback": "ftp://reader.example/x" }), "/hub.callback"],
     ["a javascript: callback", valid({ "hub.callback": "javascript:alert(1)" }), "/hub.callback"],
     ["a relative callback", valid({ "hub.callback": "/push" }), "/hub.callback"],
@@ -232,6 +243,36 @@ describe("a subscription's life, the callbacks played by the stand-in network", 
     await publish();
     await hubRuns("yaowen");
     expect((await sent()).filter((c) => c.method === "POST" && c.url === callback)).toEqual([]);
+  });
+
+  it("Simplified twins are topics: publishing the section pushes each twin, in Simplified, the bytes a GET returns", async () => {
+    await fetch("https://stand-in.example/calls", { method: "DELETE" });
+    const topics = [`${BASE}/zh-hans/feeds/yaowen.rss`, `${BASE}/zh-hans/feeds/yaowen.json?topic=transport`];
+    for (const [i, topic] of topics.entries())
+      expect(
+        (await subscribe(valid({ "hub.topic": topic, "hub.callback": `https://reader.example/hans/${i}`, "hub.secret": "h" }))).status,
+      ).toBe(202);
+    await vi.waitFor(async () => {
+      await hubRuns("yaowen");
+      for (const topic of topics) expect((await listing(topic))[0]).toMatchObject({ state: "active" });
+    });
+    // 蘭州 and 發展 in the text: the twin shows 兰州 and 发展.
+    await push(article({ id: "ws-hans-1", title: "蘭州交通發展", topics: ["transport"] }));
+    await publish();
+    for (const [i, topic] of topics.entries()) {
+      const callback = `https://reader.example/hans/${i}`;
+      const post = await vi.waitFor(async () => {
+        await hubRuns("yaowen");
+        const found = (await sent()).find((c) => c.method === "POST" && c.url === callback && c.body.includes("ws-hans-1"));
+        expect(found).toBeDefined();
+        return found!;
+      });
+      expect(post.headers.link).toBe(`<${HUB}>; rel="hub", <${topic}>; rel="self"`);
+      expect(post.headers["x-hub-signature"]).toBe(await hubSignature("sha256", "h", new TextEncoder().encode(post.body)));
+      expect(post.body).toBe(await (await get(topic.slice(BASE.length))).text());
+      expect(post.body).toContain("兰州交通发展");
+      expect(post.body).not.toContain("蘭州交通發展");
+    }
   });
 
   it("a verification answered with a redirect is a failure: nothing is subscribed", async () => {

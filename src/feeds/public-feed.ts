@@ -88,8 +88,8 @@ export function feedHead(options: {
     ...(options.archive && script === "zh-Hant" && pathPrefix === "/feeds" && isUnfiltered(query)
       ? { history: { archive: false, prev: `${base}${archiveIndexPath(section.slug)}${options.archive}.${format}` } }
       : {}),
-    // Partner feeds are private to a key, so only public feeds are pushed (the Traditional ones: twins not yet).
-    ...(pathPrefix === "/partner/feeds" || script !== "zh-Hant" ? {} : { hubUrl: hubUrl(base) }),
+    // Partner feeds are private to a key, so only public feeds (both scripts) are pushed.
+    ...(pathPrefix === "/partner/feeds" ? {} : { hubUrl: hubUrl(base) }),
   };
 }
 

@@ -130,8 +130,8 @@ function feedFixedHeaders(base: string, section: Section, format: FeedFormat, qu
           publicLicenceUrl(base),
           twinLink(base, section, format, query, script),
         ),
-        // The hub takes the Traditional feeds' topics only (the twins are not pushed yet).
-        ...(script === "zh-Hant" ? [{ url: hubUrl(base), rel: "hub" }] : []),
+        // Every public feed, in either script, is a topic of the hub.
+        { url: hubUrl(base), rel: "hub" },
       ]),
       "Syndication-License": syndicationLicense(publicLicenceTerms(base, script)),
       // Workers Cache (production) purges this tag when the section publishes again; inert elsewhere.

@@ -23,7 +23,7 @@ import { DELIVERY_TIMEOUT_MS, pushBody, VERIFY_TIMEOUT_MS, verifyIntent } from "
 import { HUB_MIGRATIONS } from "./schema";
 import { signatureMethod } from "./signature";
 import type { HubMode, SubscribeRequest } from "./subscribe-request";
-import type { TopicSpec } from "./topic";
+import { type TopicSpec, topicScript } from "./topic";
 
 /** Requests started per alarm run (Workers allow 1,000 subrequests per invocation on paid plans, 50 on free). */
 const BATCH = 40;
@@ -223,7 +223,8 @@ export class WebSubHub extends DurableObject<Env> {
     const rendered = await Promise.all(
       topics.map(async (row) => {
         const { format, query, base } = row.parsed;
-        const { body } = await renderPublicFeed(this.env.FEEDS, { index, format, query, now: at, base, script: "zh-Hant" });
+        const script = topicScript(row.parsed);
+        const { body } = await renderPublicFeed(this.env.FEEDS, { index, format, query, now: at, base, script });
         return { ...row, body };
       }),
     );
@@ -234,7 +235,7 @@ export class WebSubHub extends DurableObject<Env> {
       const etag = feedEtag(
         index.revision,
         liftedEmbargoes(index, at),
-        `zh-Hant|${spec.section}.${spec.format}${canonicalQuery(spec.query)}|${spec.base}|feed`,
+        `${topicScript(spec)}|${spec.section}.${spec.format}${canonicalQuery(spec.query)}|${spec.base}|feed`,
       );
       const updated = this.sql.exec(
         "UPDATE topics SET selection = ?, etag = ?, content_type = ?, body = ?, changed_ms = ? WHERE topic = ? AND selection IS ?",

@@ -1,6 +1,6 @@
 // What a WebSub topic is here: a public feed URL we serve, exactly as its self link reads
 // (section, format, canonical filters), so a push carries the bytes a GET of that URL returns.
-import { findSection } from "../config/publication";
+import { findSection, SCRIPT_PREFIX, type Script } from "../config/publication";
 import type { FeedFormat } from "../feeds/model";
 import { feedUrl } from "../feeds/public-feed";
 import { type FeedQuery, parseFeedFile, parseFeedQuery } from "../feeds/query";
@@ -15,13 +15,15 @@ export interface TopicSpec {
   section: string;
   format: FeedFormat;
   query: FeedQuery;
+  /** zh-Hans for a Simplified twin (`/zh-hans/feeds/…`); absent (zh-Hant) in specs stored before twins were topics. */
+  script?: Script;
 }
 
-/**
- * Path prefixes of public feeds. A Simplified twin (`/zh-hans/feeds/…`) becomes a topic when its
- * prefix is listed here with the feeds that serve it.
- */
-const FEED_PREFIXES = ["/feeds/"] as const;
+/** Path prefixes of public feeds, each with the script it serves: the Traditional feeds and their Simplified twins. */
+const FEED_PREFIXES: readonly { prefix: string; script: Script }[] = (["zh-Hant", "zh-Hans"] as const).map((script) => ({
+  prefix: `${SCRIPT_PREFIX[script]}/feeds/`,
+  script,
+}));
 
 const refuse = (detail: string) => new ProblemError(400, `hub.topic: ${detail}`, { errors: [{ pointer: "/hub.topic", detail }] });
 
@@ -34,11 +36,12 @@ export function parseTopic(topic: string, base: string): TopicSpec {
     throw refuse(`must be an absolute URL of one of our public feeds, e.g. ${base}/feeds/yaowen.rss`);
   }
   if (url.origin !== base) throw refuse(`this hub only serves feeds at ${base}/feeds/…; ${url.origin} is not ours`);
-  const prefix = FEED_PREFIXES.find((p) => url.pathname.startsWith(p));
-  const file = prefix ? url.pathname.slice(prefix.length) : "";
-  if (!prefix || file.includes("/"))
-    throw refuse(`${url.pathname} is not a public feed; feeds are ${base}/feeds/{section}.{rss|atom|json}`);
-  let spec: Omit<TopicSpec, "url" | "base">;
+  const served = FEED_PREFIXES.find((p) => url.pathname.startsWith(p.prefix));
+  const file = served ? url.pathname.slice(served.prefix.length) : "";
+  if (!served || file.includes("/"))
+    throw refuse(`${url.pathname} is not a public feed; feeds are ${base}/feeds/{section}.{rss|atom|json} (or /zh-hans/feeds/…)`);
+  const { script } = served;
+  let spec: Omit<TopicSpec, "url" | "base" | "script">;
   try {
     const { section, format } = parseFeedFile(file);
     spec = { section: section.slug, format, query: parseFeedQuery(url.searchParams) };
@@ -47,9 +50,12 @@ export function parseTopic(topic: string, base: string): TopicSpec {
     throw error;
   }
   const section = findSection(spec.section)!;
-  const self = feedUrl(base, "/feeds", section, spec.format, spec.query);
+  const self = feedUrl(base, "/feeds", section, spec.format, spec.query, script);
   if (url.hash || `${url.origin}${url.pathname}${url.search}` !== self) {
     throw refuse(`use the feed's self link, ${self} (filters in canonical order, defaults left out)`);
   }
-  return { url: self, base, ...spec };
+  return { url: self, base, ...spec, script };
 }
+
+/** The script a topic's feed is in (specs stored before the twins were topics name none: Traditional). */
+export const topicScript = (spec: TopicSpec): Script => spec.script ?? "zh-Hant";

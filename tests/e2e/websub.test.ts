@@ -176,6 +176,33 @@ describe("WebSub, as a reader's subscriber sees it", () => {
     expect(delivery.body.equals(Buffer.from(await (await fetch(self)).arrayBuffer()))).toBe(true);
   });
 
+  it("the Simplified twins, filtered or not, are topics: pushed in Simplified, signed, the bytes a GET serves", async () => {
+    const subs = await Promise.all(
+      [`${server.url}/zh-hans/feeds/yaowen.atom`, `${server.url}/zh-hans/feeds/yaowen.rss?topic=transport`].map(async (resource) => {
+        const { hub: advertised, self } = await subscriber.discover(resource);
+        expect(advertised).toBe(hub);
+        expect(self).toBe(resource);
+        const { status, subscription } = await subscriber.subscribe(advertised, self, { secret: "jianti" });
+        expect(status).toBe(202);
+        await activated(subscription);
+        return subscription;
+      }),
+    );
+    // 蘭州 and 發展 are written 兰州 and 发展 in Simplified.
+    const a = article({ title: "蘭州交通發展", topics: ["transport"] });
+    const pushedAt = await push(a);
+    for (const sub of subs) {
+      const delivery = await until(`the push to ${sub.topic}`, () => deliveryOf(sub, a.id));
+      expect(delivery.at - pushedAt).toBeLessThan(5000);
+      expect(delivery.signatureValid).toBe(true);
+      expect(delivery.link).toContain(`<${sub.topic}>; rel="self"`);
+      const text = delivery.body.toString();
+      expect(text).toContain("兰州交通发展");
+      expect(text).not.toContain("蘭州交通發展");
+      expect(delivery.body.equals(Buffer.from(await (await fetch(sub.topic)).arrayBuffer()))).toBe(true);
+    }
+  });
+
   it("after an unsubscribe is verified, pushes stop", async () => {
     expect(await subscriber.unsubscribe(hub, reader)).toBe(202);
     await until("the unsubscribe verification", () => reader.verifications.find((v) => v.mode === "unsubscribe"));
