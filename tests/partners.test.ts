@@ -6,6 +6,8 @@ import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { type DisplayString, parseDictionary, Token } from "structured-headers";
 import { beforeAll, describe, expect, it } from "vitest";
 import partnerSchema from "../schemas/partner.schema.json";
+import { partnerItemsTag } from "../src/feeds/partner-items";
+import { indexKey, itemKey } from "../src/storage/kv-keys";
 import { article, publish, push, request, SEED, withdraw } from "./helpers/cms";
 import { TEST_SECRETS } from "./helpers/secrets";
 
@@ -507,8 +509,14 @@ describe("headers and validators", () => {
 
   it("gives no validators while KV's articles lag behind the index, and trusts the article as loaded", async () => {
     const stored = (await env.FEEDS.get("article:yw-own", "json")) as any;
+    const index = (await env.FEEDS.get(indexKey("yaowen"), "json")) as any;
+    const itemAt = itemKey(partnerItemsTag(index.items), "yw-own", stored.version, "json");
+    const item = await env.FEEDS.get(itemAt);
+    expect(item).toContain("yw-own");
     try {
-      // As if KV at this location still held the previous version, whose rights were not yet cleared.
+      // As if KV at this location still held the previous version, whose rights were not yet cleared,
+      // and not yet the partner item of the version the index names.
+      await env.FEEDS.delete(itemAt);
       const previous = { ...stored, version: stored.version - 1, rights: { ...stored.rights, syndication: "none" } };
       await env.FEEDS.put("article:yw-own", JSON.stringify(previous));
       const res = await pull("/partner/feeds/yaowen.json?limit=100", key);
@@ -517,6 +525,7 @@ describe("headers and validators", () => {
       expect(res.headers.get("Cache-Control")).toBe("private, no-store");
       expect(await jsonIds(res)).not.toContain("yw-own");
     } finally {
+      await env.FEEDS.put(itemAt, item!);
       await env.FEEDS.put("article:yw-own", JSON.stringify(stored));
     }
     const again = await pull("/partner/feeds/yaowen.json?limit=100", key);

@@ -6,9 +6,11 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SCRIPTS } from "../src/config/publication";
+import { partnerItemsTag } from "../src/feeds/partner-items";
 import { app } from "../src/index";
 import { changeHeadKey, changePageKey, feedKey, indexKey, itemKey, validatorsKey } from "../src/storage/kv-keys";
 import { article, get, publish, push } from "./helpers/cms";
+import { TEST_SECRETS } from "./helpers/secrets";
 
 const stub = (): DurableObjectStub => env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom")) as unknown as DurableObjectStub;
 
@@ -63,9 +65,11 @@ async function readThrough(path: string, headers: Record<string, string> = {}) {
   return { res, reads: kv.reads };
 }
 
-/** An article version's item keys in every format and script. */
-const everyItem = (tag: string, id: string, version: number) =>
-  SCRIPTS.flatMap((script) => ["atom", "json", "rss"].map((f) => itemKey(tag, id, version, f, script)));
+/** An article version's item keys in every format and script, and its partner item in every format (own content: full). */
+const everyItem = (tag: string, id: string, version: number) => [
+  ...SCRIPTS.flatMap((script) => ["atom", "json", "rss"].map((f) => itemKey(tag, id, version, f, script))),
+  ...["atom", "json", "rss"].map((f) => itemKey(partnerItemsTag(tag), id, version, f)),
+];
 
 beforeAll(async () => {
   // 30 articles in yaowen, an hour apart: the newest first in its feeds.
@@ -144,6 +148,40 @@ describe("what a feed request reads", () => {
     expect(body.match(/<item>/g)).toHaveLength(3);
     const tag = await itemsTag("yaowen");
     expect(reads).toEqual([indexKey("yaowen"), ...[30, 27, 24].map((n) => itemKey(tag, `cost-${n}`, 1, "rss"))]);
+  });
+
+  it("a partner pull reads the key's digest, the index and the partner items it shows: no article, nothing rendered", async () => {
+    const admin = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
+    const licence = {
+      id: "cost-licence",
+      url: "https://partners.example/licences/cost",
+      attribution: "來源:國際在線",
+      expires_at: "2099-01-01T00:00:00Z",
+    };
+    const created = await app.request(
+      "http://feeds.test/v1/partners/cost",
+      {
+        method: "PUT",
+        headers: admin,
+        body: JSON.stringify({ name: "Cost", sections: ["yaowen"], license: licence }),
+      },
+      env,
+      ctx,
+    );
+    expect(created.status).toBe(201);
+    const keyed = await app.request("http://feeds.test/v1/partners/cost/keys", { method: "POST", headers: admin }, env, ctx);
+    const { key } = (await keyed.json()) as { key: string };
+    const { res, reads } = await readThrough("/partner/feeds/yaowen.atom?topic=transport&limit=3", { Authorization: `Bearer ${key}` });
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(body.match(/<entry>/g)).toHaveLength(3);
+    expect(body).toContain('href="https://partners.example/licences/cost"');
+    expect(body).not.toContain("\u0001");
+    const tag = await itemsTag("yaowen");
+    expect(reads.filter((k) => !k.startsWith("partner-key:"))).toEqual([
+      indexKey("yaowen"),
+      ...[30, 27, 24].map((n) => itemKey(partnerItemsTag(tag), `cost-${n}`, 1, "atom")),
+    ]);
   });
 
   it("a filtered Simplified twin reads the index and its own Simplified items, converting nothing per request", async () => {

@@ -17,7 +17,7 @@ import { lastModified, liftedEmbargoes, nextEmbargo, selectEntries } from "./sel
 import type { SectionSnapshot } from "./snapshot";
 
 /** Bump when rendered items change shape, so the Newsroom re-renders its cached fragments. */
-export const RENDERER_VERSION = "5";
+export const RENDERER_VERSION = "6";
 
 export type ItemFragments = Record<FeedFormat, string>;
 /** An article version's items in every format and script (the Newsroom keeps them, rendered and converted once). */

@@ -1,8 +1,10 @@
 // Each article version's public feed items, rendered once per format in both scripts (the Simplified twin
 // converted here, once) and kept in SQLite: the article's own publish writes them to KV under keys of their
 // own (and deletes those of the version they replace), and a section publish takes the few its unfiltered
-// feeds show from here instead of rendering them again.
+// feeds show from here instead of rendering them again. The version's partner item (licence left as holes)
+// is kept beside them, rendered the first time the article's own publish needs it.
 
+import { type PartnerFragments, partnerFragments, partnerItemWrites } from "../feeds/partner-items";
 import { twinFragments } from "../feeds/public-feed";
 import { itemWrites, publishedItemsTag, type ScriptFragments } from "../feeds/publish";
 import type { StoredArticle } from "../model/article";
@@ -53,18 +55,39 @@ export function cachedFragments(sql: SqlStorage, article: StoredArticle, base: s
 }
 
 /**
- * What the article's own publish writes: its version's items, and deletions of the items it published
- * before under another version or renderer (`published_items` remembers which, whoever filled the cache).
+ * The article's partner items as `base` renders them now (null: its rights allow none), from the cache when
+ * rendered so before. Called right after cachedFragments, so the row holds this version under this renderer.
+ */
+function cachedPartnerFragments(sql: SqlStorage, article: StoredArticle, base: string): PartnerFragments | null {
+  const { partner } = sql.exec<{ partner: string | null }>("SELECT partner FROM fragments WHERE id = ?", article.id).one();
+  if (partner !== null) return partner === "" ? null : (JSON.parse(partner) as PartnerFragments);
+  const rendered = partnerFragments(article, base);
+  sql.exec("UPDATE fragments SET partner = ? WHERE id = ?", rendered ? JSON.stringify(rendered) : "", article.id);
+  return rendered;
+}
+
+/**
+ * What the article's own publish writes: its version's public and partner items, and deletions of the items it
+ * published before under another version or renderer (`published_items` remembers which, whoever filled the cache).
  */
 export function articleItemWrites(sql: SqlStorage, article: StoredArticle, base: string): KvWrite[] {
   const renderer = publishedItemsTag(base);
   const before = publishedItems(sql, article.id);
-  sql.exec("INSERT OR REPLACE INTO published_items (id, version, renderer) VALUES (?, ?, ?)", article.id, article.version, renderer);
+  const fragments = cachedFragments(sql, article, base);
+  const partner = cachedPartnerFragments(sql, article, base);
+  sql.exec(
+    "INSERT OR REPLACE INTO published_items (id, version, renderer, partner) VALUES (?, ?, ?, ?)",
+    article.id,
+    article.version,
+    renderer,
+    partner ? 1 : 0,
+  );
   const stale = before && (before.version !== article.version || before.renderer !== renderer);
   return [
-    ...itemWrites(renderer, article.id, article.version, cachedFragments(sql, article, base)),
+    ...itemWrites(renderer, article.id, article.version, fragments),
+    ...(partner ? partnerItemWrites(renderer, article.id, article.version, partner) : []),
     // Readers of an index still naming the replaced version render it from the article meanwhile.
-    ...(stale ? itemWrites(before.renderer, article.id, before.version, null) : []),
+    ...(stale ? staleItemDeletes(article.id, before) : []),
   ];
 }
 
@@ -72,9 +95,24 @@ export function articleItemWrites(sql: SqlStorage, article: StoredArticle, base:
 export function articleItemDeletes(sql: SqlStorage, id: string): KvWrite[] {
   const before = publishedItems(sql, id);
   sql.exec("DELETE FROM published_items WHERE id = ?", id);
-  return before ? itemWrites(before.renderer, id, before.version, null) : [];
+  return before ? staleItemDeletes(id, before) : [];
 }
 
-function publishedItems(sql: SqlStorage, id: string): { version: number; renderer: string } | undefined {
-  return sql.exec<{ version: number; renderer: string }>("SELECT version, renderer FROM published_items WHERE id = ?", id).toArray()[0];
+function staleItemDeletes(id: string, before: PublishedItems): KvWrite[] {
+  return [
+    ...itemWrites(before.renderer, id, before.version, null),
+    ...(before.partner ? partnerItemWrites(before.renderer, id, before.version, null) : []),
+  ];
+}
+
+interface PublishedItems {
+  version: number;
+  renderer: string;
+  partner: number;
+}
+
+function publishedItems(sql: SqlStorage, id: string): PublishedItems | undefined {
+  return sql
+    .exec<{ version: number; renderer: string; partner: number }>("SELECT version, renderer, partner FROM published_items WHERE id = ?", id)
+    .toArray()[0];
 }

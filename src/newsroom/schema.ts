@@ -61,4 +61,10 @@ export const NEWSROOM_MIGRATIONS: readonly string[] = [
 
   // 6. The partner change log (src/newsroom/change-log.ts): its entries, and what it last said of each article.
   CHANGE_LOG_MIGRATION,
+
+  // 7. Partner items (src/feeds/partner-items.ts): each cached version's, rendered when its article is published
+  //    (NULL: not yet; '': none, its rights allow no syndication; else JSON by format), and whether the version
+  //    published in KV has them, so replacing it deletes exactly its keys (1 for rows from before: delete to be sure).
+  `ALTER TABLE fragments ADD COLUMN partner TEXT;
+   ALTER TABLE published_items ADD COLUMN partner INTEGER NOT NULL DEFAULT 1;`,
 ];

@@ -1,21 +1,30 @@
 // Partner feeds (docs/partners.md), mounted at /partner: GET /partner/feeds/{section}.{fmt} with the
 // public filters, and GET /partner/withdrawals?since=. A pull is a KV read of the key's digest and of
 // the section index (in parallel), one PartnerDesk RPC (key, rate limit, licence, validators, count),
-// then the covered articles from KV, rendered for this partner. The key never leaves the request:
+// then the covered entries' partner items (rendered at write time, one bulk read), assembled with this
+// partner's licence filled in; no item is rendered per request. The key never leaves the request:
 // links, bodies and errors name only the canonical feed URL, and errors are logged by path alone.
 import { Hono } from "hono";
 import { CACHE_CONTROL } from "../config/cache";
 import { ALL_SECTIONS, publicBaseUrl, type Section } from "../config/publication";
 import { feedLinks, linkHeader, preconditionsOf, syndicationLicense } from "../feeds/http";
 import { FEED_CONTENT_TYPES, type FeedFormat } from "../feeds/model";
+import { partnerItemsTag } from "../feeds/partner-items";
 import { feedUrl } from "../feeds/public-feed";
 import { canonicalQuery, type FeedQuery, parseFeedFile, parseFeedQuery } from "../feeds/query";
-import { articlesMatchIndex, loadArticles, loadIndex } from "../feeds/read";
+import { loadIndex, loadItems } from "../feeds/read";
 import { lastModified, liftedEmbargoes } from "../feeds/select";
 import { ProblemError } from "../http/problem";
 import type { Withdrawals } from "../model/withdrawals.gen";
 import type { PartnerRecord } from "./model";
-import { partnerDocument, partnerLicenceTerms, partnerWithdrawals, selectPartnerEntries, withdrawalList } from "./partner-feed";
+import {
+  partnerDocument,
+  partnerItemFromArticle,
+  partnerLicenceTerms,
+  partnerWithdrawals,
+  selectPartnerEntries,
+  withdrawalList,
+} from "./partner-feed";
 import { keyPartner, PRIVATE, pull, requireKey } from "./pull-gate";
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$/;
@@ -52,11 +61,15 @@ partnerFeeds.get("/feeds/:file", async (c) => {
   if (notModified) return new Response(null, { status: 304, headers });
 
   const selected = selectPartnerEntries(partner, index, query, now);
-  const articles = await loadArticles(
+  const { items, complete } = await loadItems(
     c.env.FEEDS,
-    selected.map((e) => e.id),
+    { items: partnerItemsTag(index.items) },
+    selected,
+    format,
+    "zh-Hant",
+    (article) => partnerItemFromArticle(partner, format, article, index.base, now),
   );
-  if (!articlesMatchIndex(selected, articles)) {
+  if (!complete) {
     // KV has not caught up with the index everywhere yet: serve what is there, but hand out no validator for it.
     headers.delete("ETag");
     headers.delete("Last-Modified");
@@ -64,7 +77,7 @@ partnerFeeds.get("/feeds/:file", async (c) => {
   }
   const withdrawals = partnerWithdrawals(partner, index.withdrawals, section.slug, query, now);
   headers.set("Content-Type", FEED_CONTENT_TYPES[format]);
-  const body = partnerDocument({ partner, section, format, query, base, updated: modified, articles, withdrawals, now });
+  const body = partnerDocument({ partner, section, format, query, base, updated: modified, items, renderedBase: index.base, withdrawals });
   return new Response(body, { status: 200, headers });
 });
 

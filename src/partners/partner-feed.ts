@@ -1,18 +1,21 @@
-// What a partner receives, pure: the entries its licence covers, each item rendered per request
-// from the whole article under the partner's licence (full or headline), the RFC 6721 tombstones of
-// covered withdrawals, and the withdrawal list. No I/O: the route loads, this decides and renders.
+// What a partner receives, pure: the entries its licence covers, their partner items (rendered at write
+// time with holes for the licence, filled here per partner), the RFC 6721 tombstones of covered
+// withdrawals, and the withdrawal list. No I/O: the route loads, this decides and assembles.
 import { ALL_SECTIONS, type Section } from "../config/publication";
 import type { FeedIndex, IndexEntry } from "../feeds/feed-index";
 import type { LicenceTerms } from "../feeds/http";
+import { fillSlots, slotValues } from "../feeds/licence-slots";
 import type { FeedFormat } from "../feeds/model";
+import { partnerFragments } from "../feeds/partner-items";
 import { feedHead } from "../feeds/public-feed";
 import type { FeedQuery } from "../feeds/query";
-import { itemId, renderDocument, renderItem, type Tombstone } from "../feeds/render";
+import { rebase } from "../feeds/read";
+import { itemId, renderDocument, type Tombstone } from "../feeds/render";
 import { matchesQuery, selectEntries } from "../feeds/select";
 import { WITHDRAWAL_NOTICE_MS, type Withdrawal } from "../feeds/snapshot";
 import type { StoredArticle } from "../model/article";
 import type { WithdrawnItem } from "../model/withdrawals.gen";
-import { articleCovered, entryCovered, itemVariant, partnerRights, withdrawalCovered } from "./entitlement";
+import { articleCovered, entryCovered, partnerSlots, withdrawalCovered } from "./entitlement";
 import type { Entitlement, PartnerRecord } from "./model";
 
 /** Newest first, visible now, matching the query and covered by the licence, at most `query.limit`. */
@@ -20,32 +23,20 @@ export function selectPartnerEntries(entitlement: Entitlement, index: FeedIndex,
   return selectEntries(index, query, now, entryCovered(entitlement));
 }
 
-/** One item as the partner may have it, or null when the licence does not cover the article (as loaded). */
-export function partnerItem(
+/**
+ * The partner item of an article as loaded, licence left as holes, or "" when the licence does not cover it:
+ * rendered on a pull only while the item published for the indexed version has not reached this location.
+ */
+export function partnerItemFromArticle(
   entitlement: Entitlement,
   format: FeedFormat,
   article: StoredArticle,
   base: string,
   now: number,
-): string | null {
-  const variant = itemVariant(article.rights.syndication);
-  if (variant === null || !articleCovered(entitlement, article, now)) return null;
-  const rights = partnerRights(entitlement, article);
-  // An article version never changes, so its rendering for one licence and base can be reused by every pull.
-  const key = `${format}|${article.id}@${article.version}|${variant}|${rights.licenceUrl}|${rights.attribution}|${base}`;
-  const cached = renderedItems.get(key);
-  if (cached !== undefined) return cached;
-  // A headline licence is title, link and summary: no body and no photographs.
-  const shown = variant === "headline" ? { ...article, images: [] } : article;
-  const rendered = renderItem(format, shown, { variant, rights, baseUrl: base });
-  if (renderedItems.size >= RENDERED_ITEMS_MAX) renderedItems.delete(renderedItems.keys().next().value!);
-  renderedItems.set(key, rendered);
-  return rendered;
+): string {
+  if (!articleCovered(entitlement, article, now)) return "";
+  return partnerFragments(article, base)?.[format] ?? "";
 }
-
-/** Items rendered for partners in this isolate, oldest first (a Map keeps insertion order). */
-const renderedItems = new Map<string, string>();
-const RENDERED_ITEMS_MAX = 2000;
 
 /** Covered withdrawals of the last 30 days that match the feed's section and filters, newest first. */
 export function partnerWithdrawals(
@@ -68,6 +59,11 @@ export function tombstones(withdrawals: readonly Withdrawal[]): Tombstone[] {
   return withdrawals.map((w) => ({ ref: itemId(w.id), when: new Date(w.withdrawn_ms) }));
 }
 
+/**
+ * The partner's feed around its items as published (rendered once per article version, with holes for the
+ * licence; "" for one the licence turned out not to cover): concatenated in the document's shell, rebased to
+ * this request's base, with this partner's licence filled in. No item is rendered here.
+ */
 export function partnerDocument(r: {
   partner: PartnerRecord;
   section: Section;
@@ -75,9 +71,10 @@ export function partnerDocument(r: {
   query: FeedQuery;
   base: string;
   updated: number;
-  articles: readonly StoredArticle[];
+  items: readonly string[];
+  /** The base the items' own links were rendered with. */
+  renderedBase: string;
   withdrawals: readonly Withdrawal[];
-  now: number;
 }): string {
   const head = feedHead({
     base: r.base,
@@ -89,7 +86,8 @@ export function partnerDocument(r: {
     licenceUrl: r.partner.license.url,
     titleSuffix: ` · ${r.partner.name}`,
   });
-  const items = r.articles.flatMap((a) => partnerItem(r.partner, r.format, a, r.base, r.now) ?? []);
+  const values = slotValues(partnerSlots(r.partner));
+  const items = r.items.flatMap((item) => (item === "" ? [] : [fillSlots(rebase(item, r.renderedBase, r.base), values)]));
   return renderDocument(r.format, head, items, r.format === "atom" ? tombstones(r.withdrawals) : []);
 }
 

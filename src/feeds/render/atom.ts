@@ -5,6 +5,7 @@ import { generateAtomFeed } from "feedsmith";
 import type { StoredArticle } from "../../model/article";
 import {
   contentHtml,
+  documentShell,
   extractBetween,
   type FeedHead,
   historyLinks,
@@ -115,7 +116,12 @@ export function renderAtomEntry(article: StoredArticle, options: ItemOptions): s
 }
 
 export function renderAtomDocument(head: FeedHead, fragments: readonly string[], tombstones: readonly Tombstone[] = []): string {
-  const [before, after] = splitAround(atomDocument(head, [PLACEHOLDER_ENTRY]), "<entry>", "</entry>");
+  const [before, after] = documentShell(
+    "atom",
+    head,
+    (h) => splitAround(atomDocument(h, [PLACEHOLDER_ENTRY]), "<entry>", "</entry>"),
+    (d) => d.toISOString(),
+  );
   const open = tombstones.length ? before.replace("<feed ", `<feed xmlns:at="${TOMBSTONES_NS}" `) : before;
   const deleted = tombstones.map((t) => `<at:deleted-entry ref="${escapeXml(t.ref)}" when="${t.when.toISOString()}"/>`);
   return `${open}${[...deleted, ...fragments].join("\n  ")}${after}`;

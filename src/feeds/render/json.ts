@@ -2,7 +2,7 @@
 // item's rights and, for reprints, its source. Fragments are JSON texts of single items.
 import { generateJsonFeed } from "feedsmith";
 import type { StoredArticle } from "../../model/article";
-import { contentHtml, type FeedHead, type ItemOptions, itemId, leadImage, PLACEHOLDER_HEAD, reprintSource } from "./shared";
+import { contentHtml, documentShell, type FeedHead, type ItemOptions, itemId, leadImage, PLACEHOLDER_HEAD, reprintSource } from "./shared";
 
 type JsonFeedInput = Parameters<typeof generateJsonFeed>[0];
 type JsonItem = NonNullable<JsonFeedInput["items"]>[number];
@@ -80,8 +80,18 @@ export function renderJsonItem(article: StoredArticle, options: ItemOptions): st
 export function renderJsonDocument(head: FeedHead, fragments: readonly string[]): string {
   // Stringify the head around a marker, then splice the fragments in: no re-parsing of items.
   // (feedsmith drops an empty item list, so the list is added here.) The head comes from our config only.
-  const shell = JSON.stringify({ ...jsonDocument(head, []), items: ITEMS_MARKER });
-  return shell.replace(`"${ITEMS_MARKER}"`, () => `[${fragments.join(",")}]`);
+  // JSON Feed has no document date, so the shell is the same whatever `updated` is.
+  const [before, after] = documentShell(
+    "json",
+    head,
+    (h) => {
+      const shell = JSON.stringify({ ...jsonDocument(h, []), items: ITEMS_MARKER });
+      const at = shell.indexOf(`"${ITEMS_MARKER}"`);
+      return [shell.slice(0, at), shell.slice(at + ITEMS_MARKER.length + 2)];
+    },
+    () => "",
+  );
+  return `${before}[${fragments.join(",")}]${after}`;
 }
 
 const ITEMS_MARKER = "@@items@@";

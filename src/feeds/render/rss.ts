@@ -5,6 +5,7 @@ import { ICONS } from "../../config/publication";
 import type { StoredArticle } from "../../model/article";
 import {
   contentHtml,
+  documentShell,
   extractBetween,
   type FeedHead,
   historyLinks,
@@ -97,7 +98,12 @@ export function renderRssItem(article: StoredArticle, options: ItemOptions): str
 /** A whole RSS document around item fragments. */
 export function renderRssDocument(head: FeedHead, fragments: readonly string[]): string {
   // Render the head around a placeholder item that uses every namespace, so the root declares them.
-  const [before, after] = splitAround(rssDocument(head, [NAMESPACE_CARRIER]), "<item>", "</item>");
+  const [before, after] = documentShell(
+    "rss",
+    head,
+    (h) => splitAround(rssDocument(h, [NAMESPACE_CARRIER]), "<item>", "</item>"),
+    (d) => d.toUTCString(),
+  );
   return `${before}${fragments.join("\n    ")}${after}`;
 }
 

@@ -192,3 +192,32 @@ export const PLACEHOLDER_HEAD: FeedHead = {
   icon: "https://x.invalid/",
   favicon: "https://x.invalid/",
 };
+
+/** The `updated` a document's shell is rendered with, replaced by the real one in each copy. */
+const SHELL_DATE = new Date(Date.UTC(1999, 11, 31, 23, 59, 58, 987));
+const shells = new Map<string, [string, string]>();
+const MAX_SHELLS = 500;
+
+/**
+ * A document's text before and after its items, rendered by feedsmith once per isolate for each head
+ * (its time aside) and reused: assembling a feed then calls no renderer. `formatDate` is how the
+ * format writes `updated` (RSS: toUTCString, Atom: toISOString, as feedsmith does); tests hold the
+ * copies equal to a fresh render.
+ */
+export function documentShell(
+  format: string,
+  head: FeedHead,
+  render: (head: FeedHead) => [string, string],
+  formatDate: (date: Date) => string,
+): [string, string] {
+  const key = `${format}|${JSON.stringify({ ...head, updated: 0 })}`;
+  let shell = shells.get(key);
+  if (!shell) {
+    shell = render({ ...head, updated: SHELL_DATE });
+    if (shells.size >= MAX_SHELLS) shells.clear();
+    shells.set(key, shell);
+  }
+  const stand = formatDate(SHELL_DATE);
+  const actual = formatDate(head.updated);
+  return stand === actual ? shell : [shell[0].replaceAll(stand, actual), shell[1].replaceAll(stand, actual)];
+}
