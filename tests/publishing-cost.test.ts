@@ -10,33 +10,10 @@ import { partnerItemsTag } from "../src/feeds/partner-items";
 import { app } from "../src/index";
 import { changeHeadKey, changePageKey, feedKey, indexKey, itemKey, validatorsKey } from "../src/storage/kv-keys";
 import { article, get, publish, push } from "./helpers/cms";
+import { RecordingKv } from "./helpers/recording-kv";
 import { TEST_SECRETS } from "./helpers/secrets";
 
 const stub = (): DurableObjectStub => env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom")) as unknown as DurableObjectStub;
-
-/** KV as the Newsroom or the Worker uses it, recording every put, delete and key read. */
-class RecordingKv {
-  readonly puts: { key: string; bytes: number }[] = [];
-  readonly deletes: string[] = [];
-  readonly reads: string[] = [];
-  constructor(readonly inner: KVNamespace) {}
-  put(key: string, value: string, options?: KVNamespacePutOptions) {
-    this.puts.push({ key, bytes: new TextEncoder().encode(value).length });
-    return this.inner.put(key, value, options);
-  }
-  delete(key: string) {
-    this.deletes.push(key);
-    return this.inner.delete(key);
-  }
-  get(key: string | string[], options?: unknown) {
-    this.reads.push(...(Array.isArray(key) ? key : [key]));
-    return (this.inner.get as (k: unknown, o: unknown) => unknown)(key, options);
-  }
-  getWithMetadata(key: string, options?: unknown) {
-    this.reads.push(key);
-    return (this.inner.getWithMetadata as (k: unknown, o: unknown) => unknown)(key, options);
-  }
-}
 
 async function recordNewsroomWrites(): Promise<RecordingKv> {
   const kv = new RecordingKv(env.FEEDS);

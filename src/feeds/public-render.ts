@@ -18,14 +18,20 @@ import { simplifiedArticle } from "./zh-hans/article";
  */
 export async function renderPublicFeed(
   kv: KVNamespace,
-  options: { index: FeedIndex; format: FeedFormat; query: FeedQuery; now: number; base: string; script: Script },
+  options: { index: FeedIndex; format: FeedFormat; query: FeedQuery; now: number; base: string; script: Script; memoMs?: number },
 ): Promise<{ body: string; complete: boolean }> {
   const { index, format, query, now, base, script } = options;
   const section = findSection(index.section);
   if (!section) throw new Error(`unknown section ${index.section}`);
   const selected = selectEntries(index, query, now);
-  const { items, complete } = await loadItems(kv, index, selected, format, script, (article) =>
-    itemOf(article, index.base, format, script),
+  const { items, complete } = await loadItems(
+    kv,
+    index,
+    selected,
+    format,
+    script,
+    (article) => itemOf(article, index.base, format, script),
+    options.memoMs,
   );
   const head = feedHead({
     base,

@@ -9,6 +9,7 @@ import { DEFAULT_FEED_LIMIT, otherScript, publicBaseUrl, type Script, type Secti
 import { HTML_PAGE_HEADERS } from "../http/headers";
 import { CACHE_TAG_HEADER, sectionCacheTag } from "./edge-cache";
 import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "./http";
+import { memoWindowMs } from "./isolate-memo";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
 import { type FeedPageRenderer, type FeedPageView, pageItem, pageItemFromJson, prefersHtml } from "./page-view";
 import { feedUrl, hubUrl, publicLicenceTerms, publicLicenceUrl, twinLink } from "./public-feed";
@@ -33,6 +34,7 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
   const now = Date.now();
   const html = prefersHtml(c.req.header("Accept"));
   const shape = `${script}|${section.slug}.${format}${canonicalQuery(query)}|${base}|${html ? "html" : "feed"}`;
+  const memoMs = memoWindowMs(c.env);
   const respond = (body: BodyInit | null, etag: string, modified: number) =>
     feedResponse({ body, etag, modified, section, format, query, base, html, script });
 
@@ -40,7 +42,7 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
   // since they were published; otherwise, and when the client's copy is not current, from what follows.
   const preconditions = preconditionsOf(c.req.raw);
   if (preconditions.ifNoneMatch !== null || preconditions.ifModifiedSince !== null) {
-    const validators = await loadValidators(c.env.FEEDS, section.slug);
+    const validators = await loadValidators(c.env.FEEDS, section.slug, memoMs);
     if (validators && (validators.valid_until === null || validators.valid_until > now)) {
       const etag = feedEtag(validators.revision, validators.lifted, shape);
       if (isNotModified(preconditions, etag, validators.last_modified)) return respond(null, etag, validators.last_modified);
@@ -48,7 +50,7 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
   }
 
   if (!html && isUnfiltered(query)) {
-    const { value, metadata } = await loadPrerendered(c.env.FEEDS, section.slug, format, script);
+    const { value, metadata } = await loadPrerendered(c.env.FEEDS, section.slug, format, script, memoMs);
     if (value !== null && metadata && (metadata.valid_until === null || metadata.valid_until > now)) {
       const etag = feedEtag(metadata.revision, metadata.lifted, shape);
       if (isNotModified(preconditions, etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
@@ -58,7 +60,7 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
     }
   }
 
-  const index = await loadIndex(c.env.FEEDS, section.slug);
+  const index = await loadIndex(c.env.FEEDS, section.slug, memoMs);
   const etag = feedEtag(index.revision, liftedEmbargoes(index, now), shape);
   const modified = lastModified(index, now);
   if (isNotModified(preconditions, etag, modified)) return respond(null, etag, modified);
@@ -103,13 +105,19 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
         return { body: renderPage({ ...view, items: articles.map(pageItem) }), complete: articlesMatchIndex(selected, articles) };
       }
       // The twin's page reads its items from the Simplified JSON fragments: already converted, never converted here.
-      const { items, complete } = await loadItems(c.env.FEEDS, index, selected, "json", script, (article) =>
-        itemOf(article, index.base, "json", script),
+      const { items, complete } = await loadItems(
+        c.env.FEEDS,
+        index,
+        selected,
+        "json",
+        script,
+        (article) => itemOf(article, index.base, "json", script),
+        memoMs,
       );
       return { body: renderPage({ ...view, items: items.map((item) => pageItemFromJson(rebase(item, index.base, base))) }), complete };
     }
 
-    return renderPublicFeed(c.env.FEEDS, { index, format, query, now, base, script });
+    return renderPublicFeed(c.env.FEEDS, { index, format, query, now, base, script, memoMs });
   }
 }
 

@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { CACHE_CONTROL } from "../config/cache";
 import { ALL_SECTIONS, publicBaseUrl, type Section } from "../config/publication";
 import { feedLinks, linkHeader, preconditionsOf, syndicationLicense } from "../feeds/http";
+import { memoWindowMs } from "../feeds/isolate-memo";
 import { FEED_CONTENT_TYPES, type FeedFormat } from "../feeds/model";
 import { partnerItemsTag } from "../feeds/partner-items";
 import { feedUrl } from "../feeds/public-feed";
@@ -39,7 +40,7 @@ partnerFeeds.get("/feeds/:file", async (c) => {
   const base = publicBaseUrl(c.env, c.req.url);
   const now = Date.now();
 
-  const [partnerId, hash, index] = await keyPartner(c.env.FEEDS, key, loadIndex(c.env.FEEDS, section.slug));
+  const [partnerId, hash, index] = await keyPartner(c.env.FEEDS, key, loadIndex(c.env.FEEDS, section.slug, memoWindowMs(c.env)));
   const outcome = await pull(c.env, partnerId, {
     keyHash: hash,
     feed: `${section.slug}.${format}`,
@@ -68,6 +69,7 @@ partnerFeeds.get("/feeds/:file", async (c) => {
     format,
     "zh-Hant",
     (article) => partnerItemFromArticle(partner, format, article, index.base, now),
+    memoWindowMs(c.env),
   );
   if (!complete) {
     // KV has not caught up with the index everywhere yet: serve what is there, but hand out no validator for it.
@@ -87,7 +89,7 @@ partnerFeeds.get("/withdrawals", async (c) => {
   const since = parseSince(url.searchParams);
   const base = publicBaseUrl(c.env, c.req.url);
   const now = Date.now();
-  const [partnerId, hash, index] = await keyPartner(c.env.FEEDS, key, loadIndex(c.env.FEEDS, ALL_SECTIONS));
+  const [partnerId, hash, index] = await keyPartner(c.env.FEEDS, key, loadIndex(c.env.FEEDS, ALL_SECTIONS, memoWindowMs(c.env)));
   // No `access`: the list stays open after the licence ends, so a partner can still take content down.
   const { partner } = await pull(c.env, partnerId, { keyHash: hash, feed: "withdrawals", now });
   const list = withdrawalList(partner, index.withdrawals, since, now);

@@ -4,5 +4,9 @@ export const TEST_SECRETS = {
   ADMIN_TOKEN: "test-admin-token",
 } as const;
 
-/** What the Worker runs with under test: the secrets, and every answer held to /openapi.json (an undocumented one is a 500). */
-export const TEST_VARS = { ...TEST_SECRETS, STRICT_API_DOCS: "true" } as const;
+/**
+ * What the Worker runs with under test: the secrets, every answer held to /openapi.json (an undocumented one is
+ * a 500), and no isolate memo of feed reads, since tests publish and read back within milliseconds
+ * (tests/isolate-memo.test.ts turns it on where it tests it; the e2e tests run with wrangler.toml's).
+ */
+export const TEST_VARS = { ...TEST_SECRETS, STRICT_API_DOCS: "true", FEED_MEMO_MS: "0" } as const;

@@ -6,14 +6,15 @@ import { CACHE_CONTROL, KV_MUTABLE_CACHE_TTL } from "../../config/cache";
 import { findSection, publicBaseUrl, type Section } from "../../config/publication";
 import { HTML_PAGE_HEADERS } from "../../http/headers";
 import { ProblemError } from "../../http/problem";
-import { archiveIndexKey, archiveKey } from "../../storage/kv-keys";
+import { archiveIndexKey } from "../../storage/kv-keys";
 import { digest, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "../http";
+import { memoWindowMs } from "../isolate-memo";
 import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat, feedMediaType } from "../model";
 import { prefersHtml } from "../page-view";
 import { feedUrl, publicLicenceTerms, publicLicenceUrl } from "../public-feed";
 import { UNFILTERED_QUERY } from "../query";
-import { rebase } from "../read";
-import { type ArchiveIndex, type ArchiveMeta, monthLabel } from "./documents";
+import { loadArchiveDocument, rebase } from "../read";
+import { type ArchiveIndex, monthLabel } from "./documents";
 import { archiveIndexPath, parseArchiveFile, partName } from "./month";
 import type { ArchiveItem, ArchivePageRenderers } from "./page-view";
 
@@ -55,10 +56,7 @@ async function serveDocument(c: Ctx<"/:section/archive/:file">, pages: ArchivePa
   const base = publicBaseUrl(c.env, c.req.url);
   const html = prefersHtml(c.req.header("Accept"));
   // The browser view is drawn from the JSON document: it carries every field the page shows.
-  const { value, metadata } = await c.env.FEEDS.getWithMetadata<ArchiveMeta>(archiveKey(section.slug, name, html ? "json" : format), {
-    type: "text",
-    cacheTtl: KV_MUTABLE_CACHE_TTL,
-  });
+  const { value, metadata } = await loadArchiveDocument(c.env.FEEDS, section.slug, name, html ? "json" : format, memoWindowMs(c.env));
   const months = archiveIndexPath(section.slug);
   if (value === null || !metadata) {
     throw new ProblemError(
