@@ -147,6 +147,39 @@ describe("the partner change feed", { timeout: 60_000 }, () => {
     expect(summary(await changes(key, `?cursor=${start.next_cursor}`))).toEqual(["withdrawn lapse-a v2"]);
   });
 
+  it("answers across log pages the same in one pull as in many, for a wide licence and a sparse one", async () => {
+    const key = await partner("pages-wide", { sections: ["*"] });
+    const sparse = await partner("pages-sparse", { sections: ["wenlv"], topics: ["tourism"] });
+    const start = await changes(key);
+    const startSparse = await changes(sparse);
+    // 120 changes: more than two pages of the log; one in ten is a tourism story in wenlv.
+    const batch = Array.from({ length: 120 }, (_, i) =>
+      article({ id: `pg-${i}`, ...(i % 10 === 9 ? { section: "wenlv", topics: ["tourism"] } : { topics: ["economy"] }) }),
+    );
+    for (const part of [batch.slice(0, 60), batch.slice(60)]) expect((await push(part)).status).toBeLessThan(300);
+    await publish();
+    const all = await changes(key, `?limit=100&cursor=${start.next_cursor}`);
+    expect(all.changes).toHaveLength(100);
+    const rest = await changes(key, `?limit=100&cursor=${all.next_cursor}`);
+    const ids = [...all.changes, ...rest.changes].map((c) => c.id);
+    expect(ids).toEqual(batch.map((a) => a.id));
+    expect(all.changes.every((c) => c.type === "published" && c.item.uri === `tag:gansu.news.example,2024:article:${c.id}`)).toBe(true);
+    // From a cursor in the middle of a page, with the default limit: the next 50, items and all.
+    const middle = await changes(key, `?cursor=${all.changes[36]!.cursor}`);
+    expect(middle.changes.map((c) => c.id)).toEqual(ids.slice(37, 87));
+    expect(middle.changes.every((c) => c.item.uri.endsWith(c.id))).toBe(true);
+    // The sparse licence sees its twelve, in order, with their items, however far apart they lie in the log.
+    const seen: Answer["changes"] = [];
+    let cursor = startSparse.next_cursor;
+    for (let i = 0; i < 10; i++) {
+      const answer = await changes(sparse, `?limit=5&cursor=${cursor}`);
+      seen.push(...answer.changes);
+      cursor = answer.next_cursor;
+    }
+    expect(seen.map((c) => c.id)).toEqual(batch.filter((_, i) => i % 10 === 9).map((a) => a.id));
+    expect(seen.every((c) => c.item.rightsinfo.linkedrights === "https://partners.gansu.news.example/licences/pages-sparse")).toBe(true);
+  });
+
   it("a cursor older than the log keeps is 410 Gone", async () => {
     const key = await partner("patient", { sections: ["*"] });
     const start = await changes(key);

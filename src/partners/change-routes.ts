@@ -1,18 +1,19 @@
 // GET /partner/changes: every change the partner's licence covers, in log order, each once, as
-// ninjs, resumable with a cursor. A pull is the key's digest and a log page read from KV in
-// parallel, one PartnerDesk RPC (key, rate limit, count under `changes`), further pages only when
-// the partner's view of one page is too sparse, and one bulk read of the items shown. Items were
+// ninjs, resumable with a cursor. A pull reads the key's digest and, in parallel, the log from where
+// it starts (the page, then the items of its entries that show an article: src/partners/change-read.ts)
+// while one PartnerDesk RPC checks the key, rate limit and licence and counts the pull under `changes`;
+// further pages (and their items) only when the partner's view is too sparse. Items were
 // rendered when the article was accepted; the partner's licence is filled into their holes here.
 import { Hono } from "hono";
 import { publicBaseUrl } from "../config/publication";
-import { type ChangePage, DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT, pageOf } from "../feeds/change-log";
+import { DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT, pageOf } from "../feeds/change-log";
 import { linkHeader, syndicationLicense } from "../feeds/http";
 import { fillSlots, slotValues } from "../feeds/licence-slots";
 import { canceledItem, type NinjsVersion } from "../feeds/render/ninjs";
 import { ProblemError } from "../http/problem";
-import { loadChangeHead, loadChangeItems, loadChangePage } from "./change-read";
+import { loadChangeHead, loadChangeItems, readAhead } from "./change-read";
 import { untilMissingItem, walkChanges } from "./change-view";
-import { CURSOR_MAX_LENGTH, decodeCursor, encodeCursor } from "./cursor";
+import { CURSOR_MAX_LENGTH, decodeCursor, encodeCursor, peekCursor } from "./cursor";
 import { partnerSlots } from "./entitlement";
 import { licenceExpired } from "./model";
 import { partnerLicenceTerms } from "./partner-feed";
@@ -37,31 +38,31 @@ partnerChangeFeed.get("/changes", async (c) => {
   const secret = c.env.ADMIN_TOKEN;
   const now = Date.now();
 
+  // Where the pull starts is known before the partner is (the cursor's claim, checked below, or the head),
+  // so the log is read from there while the key is looked up and the desk asked.
+  const start =
+    query.cursor === undefined
+      ? loadChangeHead(kv).then((head) => (head ? head.first - 1 : 0))
+      : peekCursor(secret, query.cursor).then((claimed) => claimed ?? 0);
+  let ahead = start.then((from) => readAhead(kv, from, query.limit));
+  ahead.catch(() => {});
+
   const [partnerId, hash] = await keyPartner(kv, key, Promise.resolve());
-  let after: number | null = null;
+  let after = await start;
   if (query.cursor !== undefined) {
-    after = await decodeCursor(secret, partnerId, query.cursor);
-    if (after === null) throw badParam("cursor", "this is not a cursor given to you by this service; start again without one");
+    const decoded = await decodeCursor(secret, partnerId, query.cursor);
+    if (decoded === null) throw badParam("cursor", "this is not a cursor given to you by this service; start again without one");
+    if (decoded !== after) ahead = Promise.resolve(readAhead(kv, decoded, query.limit));
+    after = decoded;
   }
-  // The first page (or, without a cursor, the head) is read while the desk checks the key.
-  const [{ partner }, first] = await Promise.all([
-    pull(c.env, partnerId, { keyHash: hash, feed: "changes", now }),
-    after === null ? loadChangeHead(kv) : loadChangePage(kv, pageOf(after + 1)),
-  ]);
-  let page: ChangePage | null;
-  if (after === null) {
-    const head = first as Awaited<ReturnType<typeof loadChangeHead>>;
-    after = head ? head.first - 1 : 0;
-    page = await loadChangePage(kv, pageOf(after + 1));
-  } else {
-    page = first as ChangePage | null;
-    if (page === null) {
-      const head = await loadChangeHead(kv);
-      if (head && after + 1 < head.first) {
-        throw new ProblemError(410, "This cursor points before the oldest change kept (30 days); start again without a cursor.", {
-          headers: PRIVATE,
-        });
-      }
+  const [{ partner }, read] = await Promise.all([pull(c.env, partnerId, { keyHash: hash, feed: "changes", now }), ahead]);
+  const page = await read.page(pageOf(after + 1));
+  if (page === null && query.cursor !== undefined) {
+    const head = await loadChangeHead(kv);
+    if (head && after + 1 < head.first) {
+      throw new ProblemError(410, "This cursor points before the oldest change kept (30 days); start again without a cursor.", {
+        headers: PRIVATE,
+      });
     }
   }
 
@@ -71,14 +72,14 @@ partnerChangeFeed.get("/changes", async (c) => {
     limit: query.limit,
     expired: licenceExpired(partner.license, now),
     first: page,
-    loadPage: (n) => loadChangePage(kv, n),
+    loadPage: (n) => read.page(n),
     maxPages: MAX_PAGES_PER_PULL,
   });
-  // Items of what is shown: one bulk read.
-  const items = await loadChangeItems(
-    kv,
-    walked.changes.filter((t) => t.type !== "withdrawn").map((t) => t.entry.seq),
-  );
+  // Items of what is shown: read ahead; those of further pages in one more bulk read.
+  const shown = walked.changes.filter((t) => t.type !== "withdrawn").map((t) => t.entry.seq);
+  const [items, asked] = await Promise.all([read.items, read.asked]);
+  const rest = shown.filter((seq) => !asked.has(seq));
+  if (rest.length) for (const [seq, item] of await loadChangeItems(kv, rest)) items.set(seq, item);
   const { changes: taken, resumeAfter } = untilMissingItem(walked, (seq) => items.has(seq));
 
   const values = slotValues(partnerSlots(partner));

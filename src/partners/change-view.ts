@@ -73,11 +73,15 @@ export async function walkChanges(r: {
     const view = partnerChanges(r.entitlement, page.entries, resumeAfter, r.limit - changes.length, r.expired);
     changes.push(...view.changes);
     resumeAfter = view.resumeAfter;
-    const complete = page.entries.at(-1)?.seq === (page.page + 1) * CHANGE_PAGE_SIZE - 1;
-    if (changes.length >= r.limit || !complete || reads >= r.maxPages) break;
+    if (changes.length >= r.limit || !pageComplete(page) || reads >= r.maxPages) break;
     page = await r.loadPage(page.page + 1);
   }
   return { changes, resumeAfter };
+}
+
+/** Does a page hold all its positions (so the log goes on in the next)? A page read behind shows fewer. */
+export function pageComplete(page: ChangePage): boolean {
+  return page.entries.at(-1)?.seq === (page.page + 1) * CHANGE_PAGE_SIZE - 1;
 }
 
 /**

@@ -13,21 +13,26 @@ const SHAPE = /^[A-Za-z0-9_-]+$/;
 
 const keys = new Map<string, Promise<CryptoKey>>();
 
-function cursorKey(secret: string): Promise<CryptoKey> {
-  let key = keys.get(secret);
+/**
+ * The cursor key for `algorithm`: the same HKDF output either way, so AES-CTR with it reads the position
+ * an AES-GCM cursor holds (GCM encrypts with CTR) without checking it.
+ */
+function cursorKey(secret: string, algorithm: "AES-GCM" | "AES-CTR" = "AES-GCM"): Promise<CryptoKey> {
+  const name = `${algorithm}|${secret}`;
+  let key = keys.get(name);
   if (!key) {
     key = (async () => {
       const material = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), "HKDF", false, ["deriveKey"]);
       return crypto.subtle.deriveKey(
         { name: "HKDF", hash: "SHA-256", salt: new TextEncoder().encode("partner-change-cursor"), info: new Uint8Array([FORMAT]) },
         material,
-        { name: "AES-GCM", length: 128 },
+        { name: algorithm, length: 128 },
         false,
         ["encrypt", "decrypt"],
       );
     })();
-    keys.clear();
-    keys.set(secret, key);
+    if (keys.size >= 4) keys.clear();
+    keys.set(name, key);
   }
   return key;
 }
@@ -73,6 +78,34 @@ export async function decodeCursor(secret: string, partnerId: string, cursor: st
     return null; // tampered, or sealed for another partner or under another secret
   }
   if (plain[0] !== FORMAT) return null;
+  return seqOf(plain);
+}
+
+/**
+ * The position a cursor claims, read WITHOUT checking that it is genuine or this partner's: only for reading
+ * ahead (the log page it points into) while the key's partner is looked up. decodeCursor decides; null when
+ * the cursor is not even shaped like one of ours.
+ */
+export async function peekCursor(secret: string, cursor: string): Promise<number | null> {
+  if (cursor.length > CURSOR_MAX_LENGTH || !SHAPE.test(cursor)) return null;
+  const bytes = fromBase64url(cursor);
+  if (bytes === null || bytes.byteLength !== IV_BYTES + 1 + SEQ_BYTES + 16) return null;
+  // GCM with a 96-bit IV encrypts with CTR from the counter block IV ‖ 00000002 (NIST SP 800-38D, 7.1).
+  const counter = new Uint8Array(16);
+  counter.set(bytes.slice(0, IV_BYTES));
+  counter[15] = 2;
+  const plain = new Uint8Array(
+    await crypto.subtle.decrypt(
+      { name: "AES-CTR", counter, length: 32 },
+      await cursorKey(secret, "AES-CTR"),
+      bytes.slice(IV_BYTES, IV_BYTES + 1 + SEQ_BYTES),
+    ),
+  );
+  if (plain[0] !== FORMAT) return null;
+  return seqOf(plain);
+}
+
+function seqOf(plain: Uint8Array): number {
   let seq = 0;
   for (let i = 1; i <= SEQ_BYTES; i++) seq = seq * 256 + plain[i]!;
   return seq;
