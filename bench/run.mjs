@@ -33,6 +33,9 @@ const FILTER = "region=gansu/lanzhou&topic=tourism,transport";
  * articles or fragments. The 304 case is profiled watching for them: the target is judged on that.
  */
 const RENDER_OR_ARTICLE_READ = /^(render\w*|generate(Rss|Atom|Json)Feed|publicFragments|loadArticles|loadItems|loadIndex)$/;
+/** What a partner pull must never reach once its items are published: feedsmith, or rendering an item. */
+const ITEM_RENDERING =
+  /^(generate(Rss|Atom|Json)Feed|render(Item|RssItem|AtomEntry|JsonItem)|partnerFragments|partnerItemFromArticle|ninjsTemplate)$/;
 
 /** Found once the first articles are published (settledArchivePath). */
 let archivePath = null;
@@ -240,7 +243,11 @@ async function waitQuiet() {
   }
 }
 
-/** A partner licensed for every section, with a key: the partner feed is measured like the public ones. */
+/**
+ * A partner licensed for every section, with a key: the partner feed is measured like the public ones; and a
+ * change-feed cursor 100 changes into the log (stored as a client stores next_cursor), the next 50 then lying
+ * across two log pages.
+ */
 async function setUpPartner(url, admin) {
   const auth = { Authorization: `Bearer ${admin}`, "Content-Type": "application/json" };
   const put = await fetch(`${url}/v1/partners/bench`, {
@@ -261,7 +268,15 @@ async function setUpPartner(url, admin) {
   if (!put.ok) throw new Error(`PUT /v1/partners/bench answered ${put.status}: ${await put.text()}`);
   const keyed = await fetch(`${url}/v1/partners/bench/keys`, { method: "POST", headers: auth });
   if (keyed.status !== 201) throw new Error(`POST /v1/partners/bench/keys answered ${keyed.status}: ${await keyed.text()}`);
-  return (await keyed.json()).key;
+  const { key } = await keyed.json();
+  const first = await fetch(`${url}/partner/changes?limit=75`, { headers: { Authorization: `Bearer ${key}` } });
+  if (!first.ok) throw new Error(`GET /partner/changes answered ${first.status}: ${await first.text()}`);
+  const second = await fetch(`${url}/partner/changes?limit=25&cursor=${(await first.json()).next_cursor}`, {
+    headers: { Authorization: `Bearer ${key}` },
+  });
+  const { changes, next_cursor } = await second.json();
+  if (changes.length !== 25) throw new Error(`the change log holds fewer than 100 changes (${changes.length} after 75)`);
+  return { key, cursor: next_cursor };
 }
 
 /** Corrects one old article (in a settled month) and measures what KV received for it. */
@@ -281,7 +296,7 @@ async function correctOldArticle(stored) {
   return { stored, id: old.id, section: old.section, published_at: old.published_at, ...written };
 }
 
-function feedCases(partnerKey) {
+function feedCases(partner) {
   const cases = [
     ...["rss", "atom", "json"].map((f) => ({ name: `unfiltered ${f}`, path: `/feeds/${SECTION}.${f}`, scale: f === "rss" })),
     { name: "filtered rss (Cache API hit)", path: `/feeds/${SECTION}.rss?${FILTER}`, scale: true },
@@ -302,14 +317,17 @@ function feedCases(partnerKey) {
       each: (i) => `/zh-hans/feeds/${SECTION}.rss?${FILTER},zz${i}`,
     },
   ];
-  cases.push({ name: "partner rss", path: `/partner/feeds/${SECTION}.rss`, headers: { Authorization: `Bearer ${partnerKey}` } });
+  const auth = { Authorization: `Bearer ${partner?.key}` };
+  cases.push({ name: "partner rss", path: `/partner/feeds/${SECTION}.rss`, headers: auth });
+  // The change feed as a syncing client pulls it: 50 changes (each with its ninjs item) from a stored cursor.
+  cases.push({ name: "partner changes (50)", path: `/partner/changes?cursor=${partner?.cursor}`, headers: auth });
   return cases;
 }
 
 /** Isolate thread time per request under load (V8 profiler through the inspector), the baseline first. */
-async function profileCases(partnerKey) {
+async function profileCases(partner) {
   const out = {};
-  const cases = feedCases(partnerKey).filter(
+  const cases = feedCases(partner).filter(
     (c) => !c.name.includes("Cache API") && !c.name.startsWith("archive") && !["unfiltered atom", "unfiltered json"].includes(c.name),
   );
   log("profile: baseline…");
@@ -320,7 +338,7 @@ async function profileCases(partnerKey) {
     out[c.name] = await profileRequests(
       worker.inspectorPort,
       { origin: worker.url, path: c.each ?? c.path, headers },
-      c.conditional ? { watch: RENDER_OR_ARTICLE_READ } : {},
+      c.conditional ? { watch: RENDER_OR_ARTICLE_READ } : c.name.startsWith("partner") ? { watch: ITEM_RENDERING } : {},
     );
   }
   return out;

@@ -72,11 +72,15 @@ export function kvWrittenSince(stateDir, sinceMs) {
     }
     const sum = (list) => list.reduce((n, k) => n + k.bytes, 0);
     const archive = keys.filter((k) => k.key.startsWith("archive:"));
+    // The partner change log's share: its entry's item, the page listing it and the head.
+    const changes = keys.filter((k) => k.key.startsWith("changes:"));
     return {
       keys: keys.length,
       bytes: sum(keys),
       archive_keys: archive.map((k) => k.key).sort(),
       archive_bytes: sum(archive),
+      changes_keys: changes.map((k) => k.key).sort(),
+      changes_bytes: sum(changes),
     };
   } finally {
     db.close();

@@ -57,10 +57,16 @@ export function publishedSection(p, articles, base) {
   };
   const writes = p.sectionOutputs(snapshot, (a) => p.twinFragments(a, base), base, NOW);
   const tag = p.publishedItemsTag(base);
-  for (const { article } of snapshot.items) writes.push(...p.itemWrites(tag, article.id, article.version, p.twinFragments(article, base)));
+  for (const { article } of snapshot.items) {
+    writes.push(...p.itemWrites(tag, article.id, article.version, p.twinFragments(article, base)));
+    const partner = p.partnerFragments(article, base);
+    if (partner) writes.push(...p.partnerItemWrites(tag, article.id, article.version, partner));
+  }
   const byKey = new Map(writes.map((w) => [w.key, w.value]));
   return {
     indexText: byKey.get(p.kvKeys.indexKey("all")),
+    /** An entry's partner item (licence left as holes), as the partner feed's bulk read returns it. */
+    partnerItem: (index, entry, format) => byKey.get(p.kvKeys.itemKey(p.partnerItemsTag(index.items), entry.id, entry.version, format)),
     /** The item an entry's key names in a script (what the request's bulk read returns). */
     item: (index, entry, format, script = "zh-Hant") => byKey.get(p.kvKeys.itemKey(index.items, entry.id, entry.version, format, script)),
     itemBytes: (format) =>
@@ -202,7 +208,69 @@ export function measureRenderCost(p, { runs = 300 } = {}) {
     /** The 200 entries' items, each under its own key: written once per article version, not per publish. */
     fragment_bytes: Object.fromEntries(p.FEED_FORMATS.map((f) => [f, configured.itemBytes(f)])),
   };
-  return { results, unfiltered, publish };
+  return { results, unfiltered, publish, partner: partnerCost(p, configured, runs), changes: changeItemCost(p, articles, runs) };
+}
+
+/** A partner licensed for every section, as the benchmark's partner is. */
+const PARTNER = {
+  id: "bench",
+  name: "Bench Aggregator",
+  sections: ["*"],
+  license: {
+    id: "bench-partner",
+    url: "https://gansu.news.example/licenses/bench-partner",
+    attribution: "來源:國際在線",
+    expires_at: "2099-01-01T00:00:00Z",
+  },
+};
+
+/**
+ * A partner pull's compute in-process, 20 and 100 items per format: parse the index, select what the licence
+ * covers, take the partner items as the bulk read returns them, fill the partner's licence in and assemble
+ * (no item rendered; the document's shell is rendered once per head and isolate, as in the Worker).
+ */
+function partnerCost(p, published, runs) {
+  const section = p.findSection("all");
+  return [20, 100].flatMap((n) =>
+    p.FEED_FORMATS.map((format) => {
+      const query = { topics: [], limit: n };
+      const pull = () => {
+        const index = JSON.parse(published.indexText);
+        const selected = p.selectPartnerEntries(PARTNER, index, query, NOW);
+        const items = selected.map((e) => published.partnerItem(index, e, format));
+        const body = p.partnerDocument({
+          partner: PARTNER,
+          section,
+          format,
+          query,
+          base: REQUEST_BASE,
+          updated: p.lastModified(index, NOW),
+          items,
+          renderedBase: index.base,
+          withdrawals: [],
+        });
+        return { selected, items, body };
+      };
+      const { selected, items, body } = pull();
+      if (selected.length !== n) throw new Error(`the partner query for ${n} items selects ${selected.length}`);
+      if (items.some((item) => typeof item !== "string" || item === "")) throw new Error("a selected entry has no partner item");
+      if (body.includes("\u0001")) throw new Error("a licence hole was left unfilled");
+      if (!body.includes(PARTNER.license.url)) throw new Error("the partner's licence URL is not in its feed");
+      return { items: n, format, body_bytes: Buffer.byteLength(body), ours_ms: timeIt(pull, { runs }) };
+    }),
+  );
+}
+
+/** Write time: one change-log entry's item (both ninjs versions, licence left as holes), its size and cost. */
+function changeItemCost(p, articles, runs) {
+  const item = (a) => JSON.stringify({ 2.2: p.ninjsTemplate(a, "2.2"), 3.1: p.ninjsTemplate(a, "3.1") });
+  const sizes = articles.slice(0, 100).map((a) => Buffer.byteLength(item(a)));
+  return {
+    item_bytes_mean: Math.round(sizes.reduce((a, b) => a + b, 0) / sizes.length),
+    item_bytes_max: Math.max(...sizes),
+    page_size: p.CHANGE_PAGE_SIZE,
+    render_item_ms: timeIt(() => item(articles[0]), { runs }),
+  };
 }
 
 function renderWithFeedPackage(format, head, items) {

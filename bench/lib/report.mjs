@@ -281,7 +281,8 @@ function evaluateTargets(r, small, large) {
   const feeds = r.feeds?.[small] ?? {};
   const scale = r.feeds?.[large] ?? {};
   const targets = [];
-  const target = (name, measurement) => targets.push({ target: name, ...(measurement ?? { measured: "not measured", pass: false }) });
+  // `measurement` is false or empty when a step did not measure it: the row then says so and fails.
+  const target = (name, measurement) => targets.push({ target: name, ...(measurement || { measured: "not measured", pass: false }) });
   for (const f of ["rss", "atom", "json"]) {
     const x = feeds[`unfiltered ${f}`];
     target(
@@ -327,6 +328,54 @@ function evaluateTargets(r, small, large) {
       },
     );
   }
+  // Partner distribution (issue 11): feeds and the change feed assembled from items rendered at write time.
+  for (const name of ["partner rss", "partner changes (50)"]) {
+    const x = feeds[name];
+    target(
+      `${name === "partner rss" ? "partner feed (20 items)" : "change feed, 50 changes from a cursor"} ≥ 0.5× baseline`,
+      x?.ratio !== undefined && {
+        measured: `${x.ratio}× req/s${x.service_ms ? `; service time ${x.service_ms.worker_ms} vs ${x.service_ms.baseline_ms} ms` : ""}; ${kb(x.body_bytes)}`,
+        pass: x.ratio >= 0.5,
+      },
+    );
+  }
+  for (const n of [20, 100]) {
+    const rows = (r.render?.partner ?? []).filter((x) => x.items === n);
+    target(
+      `partner feed CPU ≤ 2 ms, ${n} items, every format (in-process)`,
+      rows.length > 0 && {
+        measured: `${rows.map((x) => `${x.format} ${x.ours_ms.cpu_mean_ms}`).join(", ")} ms CPU (mean)`,
+        pass:
+          rows
+            .map((x) => x.format)
+            .sort()
+            .join() === "atom,json,rss" && rows.every((x) => x.ours_ms.cpu_mean_ms <= 2),
+      },
+    );
+  }
+  const partnerProfiles = ["partner rss", "partner changes (50)"].map((name) => r.profile?.[name]);
+  target(
+    "no feedsmith call or item rendering on the partner request paths (profiled under load)",
+    partnerProfiles.every((p) => p?.watched) && {
+      measured: partnerProfiles
+        .map(
+          (p, i) =>
+            `${i ? "changes" : "feed"}: ${p.watched.length ? p.watched.map((w) => `${w.fn} ${w.us_per_request} µs/req`).join(", ") : "none"} in ${num(p.requests)} requests`,
+        )
+        .join("; "),
+      pass: partnerProfiles.every((p) => p.watched.length === 0),
+    },
+  );
+  // One article change adds one log entry: its item (written once), and the page and head that list it
+  // (each rewritten at most once a second, coalescing the changes of that second).
+  const logged = r.update_write?.[small];
+  target(
+    "change log KV writes per article change ≤ 3 keys (item, page, head) and ≤ 64 KB",
+    logged?.changes_keys && {
+      measured: `${logged.changes_keys.length} keys, ${kb(logged.changes_bytes)}${r.render?.changes ? ` (an item is ${kb(r.render.changes.item_bytes_mean)} on average, ${kb(r.render.changes.item_bytes_max)} at most; a full page ${r.render.changes.page_size} entries)` : ""}`,
+      pass: logged.changes_keys.length <= 3 && logged.changes_bytes <= 64 * 1024,
+    },
+  );
   target(
     "304 does no rendering and no KV read of articles",
     notModifiedMeasurement(feeds["304 (If-None-Match)"], r.profile?.["304 (If-None-Match)"]),
