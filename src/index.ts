@@ -39,7 +39,9 @@ for (const path of [...PUBLIC_CORS_PATHS, ...Object.keys(ICON_PNGS), "/openapi.j
 app.route("/v1/articles", ingest);
 app.route("/feeds", publicFeeds(renderFeedPage, "zh-Hant"));
 app.route("/zh-hans/feeds", publicFeeds(renderFeedPage, "zh-Hans"));
-app.route("/feeds", archiveFeeds({ archive: renderArchivePage, index: renderArchiveIndexPage }));
+const archivePages = { archive: renderArchivePage, index: renderArchiveIndexPage };
+app.route("/feeds", archiveFeeds(archivePages, "zh-Hant"));
+app.route("/zh-hans/feeds", archiveFeeds(archivePages, "zh-Hans"));
 app.route("/partner", partnerFeeds);
 app.route("/partner", partnerChangeFeed);
 app.route("/v1/partners", partnerAdmin);

@@ -11,7 +11,7 @@ import { renderPage } from "./layout";
 import { opmlUrl } from "./opml";
 
 /** Each script's name in its own script, for the link from one directory to the other. */
-const SCRIPT_NAME: Record<Script, string> = { "zh-Hant": "繁體中文", "zh-Hans": "简体中文" };
+export const SCRIPT_NAME: Record<Script, string> = { "zh-Hant": "繁體中文", "zh-Hans": "简体中文" };
 
 /** `base` is the public base URL (no trailing slash); every link on the page is absolute under it. */
 export function renderDirectoryPage(base: string, script: Script = "zh-Hant"): string {
@@ -39,7 +39,7 @@ ${sections.map(
 <h3>${section.name}</h3>
 <p class="muted">${section.description}</p>
 <p class="formats">${feeds.map((f) => html`<a href="${f.url}" type="${f.type}">${FEED_FORMAT_NAMES[f.format]}</a>`)}</p>
-${script === "zh-Hant" ? html`<p class="muted"><a href="${base}${archiveIndexPath(section.slug)}">更早的文章:按月存檔</a></p>` : ""}
+<p class="muted"><a href="${base}${archiveIndexPath(section.slug, script)}">${t("更早的文章:按月存檔")}</a></p>
 </li>
 `,
 )}</ul>

@@ -127,6 +127,57 @@ const BAD_SIGNATURE = problem("Missing or bad signature, or a timestamp more tha
 const NO_ADMIN_TOKEN = problem("Missing or wrong admin token (`WWW-Authenticate: Bearer`).");
 const NO_SUCH_PARTNER = problem("No such partner (or not a partner id: ids are lowercase slugs).");
 
+/** An archive document (RFC 5005), in either script. */
+const archiveDocument = (summary: string) => ({
+  parameters: [
+    FEED_PARAMS[0],
+    pathParam(
+      "month",
+      "The month in Beijing time (+08:00), `YYYY-MM`; a busy month's part N ≥ 2 is `YYYY-MM-N` (part 1 holds the month's oldest items).",
+      { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])(-([2-9]|[1-9]\\d+))?$" },
+      "2024-01",
+    ),
+    FEED_PARAMS[1],
+  ],
+  get: {
+    tags: ["feeds"],
+    summary,
+    security: [],
+    responses: {
+      "200": {
+        description: "The archive document, pre-rendered; its strong ETag changes only when its content does.",
+        headers: {
+          ...feedHeaders("public"),
+          "Cache-Control": {
+            description: `\`${CACHE_CONTROL.settledArchive}\`; the newest archive, which still fills as items leave the current feed, \`${CACHE_CONTROL.publicFeed}\`.`,
+            schema: { type: "string" },
+          },
+          Link: {
+            description:
+              'rel="self", rel="alternate" (other formats; the same document in the other script with `hreflang`), rel="current", rel="prev-archive" / rel="next-archive" where they exist, rel="license".',
+            schema: { type: "string" },
+          },
+        },
+        content: feedContent("public"),
+      },
+      "304": { description: "Not modified since the `If-None-Match` / `If-Modified-Since` given." },
+      "400": problem("The month is malformed or has not begun, or a part is numbered 0 or 1 (`errors` points at `#/path/month`)."),
+      "404": problem("Unknown section or format, a part beyond the month's last, or nothing archived for that month."),
+    },
+  },
+});
+
+/** A section's archive page, in either script. */
+const archiveIndex = (summary: string) => ({
+  parameters: [FEED_PARAMS[0]],
+  get: {
+    tags: ["feeds"],
+    summary,
+    security: [],
+    responses: { "200": html("The archive page."), "404": problem("Unknown section.") },
+  },
+});
+
 /** The API, path by path. Discovery's own pages come last. */
 export const API_PATHS = {
   "/v1/articles": {
@@ -184,54 +235,12 @@ export const API_PATHS = {
       responses: feedResponses("public"),
     },
   },
-  "/feeds/{section}/archive/{month}.{format}": {
-    parameters: [
-      FEED_PARAMS[0],
-      pathParam(
-        "month",
-        "The month in Beijing time (+08:00), `YYYY-MM`; a busy month's part N ≥ 2 is `YYYY-MM-N` (part 1 holds the month's oldest items).",
-        { type: "string", pattern: "^\\d{4}-(0[1-9]|1[0-2])(-([2-9]|[1-9]\\d+))?$" },
-        "2024-01",
-      ),
-      FEED_PARAMS[1],
-    ],
-    get: {
-      tags: ["feeds"],
-      summary:
-        "An RFC 5005 archive document: the visible articles of the month that the current feed no longer shows, newest first, at most 500; `<fh:archive/>`, `rel=current`, `prev-archive`/`next-archive` (JSON Feed: `next_url`). The unfiltered current feed links the newest one (docs/archives.md).",
-      security: [],
-      responses: {
-        "200": {
-          description: "The archive document, pre-rendered; its strong ETag changes only when its content does.",
-          headers: {
-            ...feedHeaders("public"),
-            "Cache-Control": {
-              description: `\`${CACHE_CONTROL.settledArchive}\`; the newest archive, which still fills as items leave the current feed, \`${CACHE_CONTROL.publicFeed}\`.`,
-              schema: { type: "string" },
-            },
-            Link: {
-              description:
-                'rel="self", rel="alternate" (other formats), rel="current", rel="prev-archive" / rel="next-archive" where they exist, rel="license".',
-              schema: { type: "string" },
-            },
-          },
-          content: feedContent("public"),
-        },
-        "304": { description: "Not modified since the `If-None-Match` / `If-Modified-Since` given." },
-        "400": problem("The month is malformed or has not begun, or a part is numbered 0 or 1 (`errors` points at `#/path/month`)."),
-        "404": problem("Unknown section or format, a part beyond the month's last, or nothing archived for that month."),
-      },
-    },
-  },
-  "/feeds/{section}/archive/": {
-    parameters: [FEED_PARAMS[0]],
-    get: {
-      tags: ["feeds"],
-      summary: "A page for people: the section's archived months, newest first, with links to every archive document.",
-      security: [],
-      responses: { "200": html("The archive page."), "404": problem("Unknown section.") },
-    },
-  },
+  "/feeds/{section}/archive/{month}.{format}": archiveDocument(
+    "An RFC 5005 archive document: the visible articles of the month that the current feed no longer shows, newest first, at most 500; `<fh:archive/>`, `rel=current`, `prev-archive`/`next-archive` (JSON Feed: `next_url`). The unfiltered current feed links the newest one (docs/archives.md).",
+  ),
+  "/feeds/{section}/archive/": archiveIndex(
+    "A page for people: the section's archived months, newest first, with links to every archive document.",
+  ),
   "/zh-hans/feeds/{section}.{format}": {
     parameters: FEED_PARAMS,
     get: {
@@ -242,6 +251,10 @@ export const API_PATHS = {
       responses: feedResponses("public"),
     },
   },
+  "/zh-hans/feeds/{section}/archive/{month}.{format}": archiveDocument(
+    "The Simplified Chinese twin of an archive document: the same items and chain, under /zh-hans, linking the Simplified current feed as `current`; `language` zh-Hans; `Link` names the Traditional document with `hreflang`.",
+  ),
+  "/zh-hans/feeds/{section}/archive/": archiveIndex("The archive page in Simplified Chinese, linking the Simplified archive documents."),
   "/partner/feeds/{section}.{format}": {
     parameters: FEED_PARAMS,
     get: {

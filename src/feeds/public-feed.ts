@@ -57,7 +57,7 @@ export function feedHead(options: {
   updated: Date;
   licenceUrl: string;
   titleSuffix?: string;
-  /** The newest archive document (`2026-11`); the unfiltered public feed links to it (RFC 5005). */
+  /** The newest archive document (`2026-11`); the unfiltered public feed of either script links to its own (RFC 5005). */
   archive?: string | undefined;
   /** Public feeds only: zh-Hans for the Simplified twin. */
   script?: Script;
@@ -85,8 +85,9 @@ export function feedHead(options: {
     updated: options.updated,
     icon: `${base}${ICONS.icon.path}`,
     favicon: `${base}${ICONS.favicon.path}`,
-    ...(options.archive && script === "zh-Hant" && pathPrefix === "/feeds" && isUnfiltered(query)
-      ? { history: { archive: false, prev: `${base}${archiveIndexPath(section.slug)}${options.archive}.${format}` } }
+    // Each script's unfiltered feed heads its own chain of archives (the twins' archives are twins too).
+    ...(options.archive && pathPrefix === "/feeds" && isUnfiltered(query)
+      ? { history: { archive: false, prev: `${base}${archiveIndexPath(section.slug, script)}${options.archive}.${format}` } }
       : {}),
     // Partner feeds are private to a key, so only public feeds (both scripts) are pushed.
     ...(pathPrefix === "/partner/feeds" ? {} : { hubUrl: hubUrl(base) }),

@@ -16,8 +16,11 @@ import { renderDocument } from "./render";
 import { lastModified, liftedEmbargoes, nextEmbargo, selectEntries } from "./select";
 import type { SectionSnapshot } from "./snapshot";
 
-/** Bump when rendered items change shape, so the Newsroom re-renders its cached fragments. */
-export const RENDERER_VERSION = "6";
+/**
+ * Bump when rendered items or published feed heads change shape, so the Newsroom re-renders its cached
+ * fragments and republishes every section (7: the Simplified feeds link their own archives).
+ */
+export const RENDERER_VERSION = "7";
 
 export type ItemFragments = Record<FeedFormat, string>;
 /** An article version's items in every format and script (the Newsroom keeps them, rendered and converted once). */

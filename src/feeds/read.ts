@@ -47,15 +47,16 @@ export function loadValidators(kv: KVNamespace, section: string, memoMs = 0): Pr
   });
 }
 
-/** An archive document (text) and its metadata, memoised like a section's pre-rendered feed. */
+/** An archive document (text) and its metadata in one script, memoised like a section's pre-rendered feed. */
 export function loadArchiveDocument(
   kv: KVNamespace,
   section: string,
   name: string,
   format: FeedFormat,
   memoMs = 0,
+  script: Script = "zh-Hant",
 ): Promise<{ value: string | null; metadata: ArchiveMeta | null }> {
-  const key = archiveKey(section, name, format);
+  const key = archiveKey(section, name, format, script);
   return isolateMemo.recent(key, memoMs, async () => {
     const read = await kv.getWithMetadata<ArchiveMeta>(key, { type: "text", cacheTtl: MUTABLE_CACHE_TTL });
     return { value: { value: read.value, metadata: read.metadata }, bytes: textBytes(read.value) };

@@ -5,7 +5,7 @@
 // Publishing a section records where its window ends (the boundary) and marks dirty the months whose
 // archive that move, or an accepted change, touches; each dirty month is rebuilt on its own turn, and
 // only the documents whose signature changed are rendered and written.
-import { ALL_SECTIONS, DEFAULT_FEED_LIMIT, findSection } from "../config/publication";
+import { ALL_SECTIONS, DEFAULT_FEED_LIMIT, findSection, SCRIPTS, type Script } from "../config/publication";
 import { type ArchiveIndex, type ArchiveMeta, archiveHead, archiveSignature } from "../feeds/archive/documents";
 import { type ArchiveMonth, type ArchivePart, monthOf, monthRange, monthsBetween, partName } from "../feeds/archive/month";
 import { type ArchivedMonth, chainLinks, cutParts, newestPart } from "../feeds/archive/parts";
@@ -27,8 +27,8 @@ export interface ArchiveHost {
   markDirty(key: string): void;
   /** Marks a key dirty unless it already waits (keeping its backoff). */
   ensureDirty(key: string): void;
-  /** The article's item fragments (rendered once per version and cached). */
-  fragments(article: StoredArticle): Record<FeedFormat, string>;
+  /** The article's item fragments in both scripts (rendered and converted once per version, and cached). */
+  fragments(article: StoredArticle): Record<Script, Record<FeedFormat, string>>;
   /** The fragments cache's key for the current rendering (renderer version and base URL). */
   renderer(): string;
   base(): string;
@@ -107,7 +107,8 @@ export class MonthlyArchives {
         [start, end],
         "ASC",
         -1,
-        `, f.id IS NOT NULL AS cached, MAX(length(CAST(f.rss AS BLOB)), length(CAST(f.atom AS BLOB)), length(CAST(f.json AS BLOB))) AS bytes`,
+        `, f.id IS NOT NULL AS cached, MAX(length(CAST(f.rss AS BLOB)), length(CAST(f.atom AS BLOB)), length(CAST(f.json AS BLOB)),
+           length(CAST(f.hans_rss AS BLOB)), length(CAST(f.hans_atom AS BLOB)), length(CAST(f.hans_json AS BLOB))) AS bytes`,
         "LEFT JOIN fragments f ON f.id = a.id AND f.version = a.version AND f.renderer = ?",
         [rendering],
       );
@@ -148,12 +149,14 @@ export class MonthlyArchives {
         next: links.next && partName(links.next),
         items: items.length,
       };
-      for (const format of FEED_FORMATS) {
-        const head = archiveHead({ base, section: info, doc, parts: parts.length, links, format, updated: new Date(now) });
-        // Items newest first, as in every feed.
-        const body = renderDocument(format, head, fragments.map((f) => f[format]).reverse());
-        writes.push({ key: archiveKey(section, partName(doc), format), value: body, metadata: { ...meta } });
-      }
+      // Both scripts' documents show the same items in the same chain, so one signature stands for the six.
+      for (const script of SCRIPTS)
+        for (const format of FEED_FORMATS) {
+          const head = archiveHead({ base, section: info, doc, parts: parts.length, links, format, updated: new Date(now), script });
+          // Items newest first, as in every feed.
+          const body = renderDocument(format, head, fragments.map((f) => f[script][format]).reverse());
+          writes.push({ key: archiveKey(section, partName(doc), format, script), value: body, metadata: { ...meta } });
+        }
       this.sql.exec(
         "INSERT OR REPLACE INTO archive_documents (section, month, part, signature, modified_ms) VALUES (?, ?, ?, ?, ?)",
         section,
@@ -165,7 +168,9 @@ export class MonthlyArchives {
     });
     for (const part of stored.keys()) {
       if (part <= parts.length) continue;
-      for (const format of FEED_FORMATS) writes.push({ key: archiveKey(section, partName({ month, part }), format), value: null });
+      for (const script of SCRIPTS)
+        for (const format of FEED_FORMATS)
+          writes.push({ key: archiveKey(section, partName({ month, part }), format, script), value: null });
       this.sql.exec("DELETE FROM archive_documents WHERE section = ? AND month = ? AND part = ?", section, month, part);
     }
     this.recordMonth(section, month, parts.length, rows.length, older, newer);
@@ -346,19 +351,27 @@ export class MonthlyArchives {
     return JSON.parse(row.doc) as StoredArticle;
   }
 
-  /** The cached fragments of a part's items, oldest first. */
-  private partFragments(items: readonly { id: string; version: number }[], rendering: string): Record<FeedFormat, string>[] {
-    return items.map(
-      (item) =>
-        this.sql
-          .exec<{ rss: string; atom: string; json: string }>(
-            "SELECT rss, atom, json FROM fragments WHERE id = ? AND version = ? AND renderer = ?",
-            item.id,
-            item.version,
-            rendering,
-          )
-          .toArray()[0] ?? this.host.fragments(this.article(item.id)),
-    );
+  /** The cached fragments of a part's items in both scripts, oldest first. */
+  private partFragments(
+    items: readonly { id: string; version: number }[],
+    rendering: string,
+  ): Record<Script, Record<FeedFormat, string>>[] {
+    return items.map((item) => {
+      const row = this.sql
+        .exec<Record<"rss" | "atom" | "json" | "hans_rss" | "hans_atom" | "hans_json", string>>(
+          "SELECT rss, atom, json, hans_rss, hans_atom, hans_json FROM fragments WHERE id = ? AND version = ? AND renderer = ?",
+          item.id,
+          item.version,
+          rendering,
+        )
+        .toArray()[0];
+      return row
+        ? {
+            "zh-Hant": { rss: row.rss, atom: row.atom, json: row.json },
+            "zh-Hans": { rss: row.hans_rss, atom: row.hans_atom, json: row.hans_json },
+          }
+        : this.host.fragments(this.article(item.id));
+    });
   }
 }
 

@@ -5,7 +5,7 @@
 import { ALL_SECTIONS, configuredBaseUrl, SECTIONS } from "../config/publication";
 import { partName } from "../feeds/archive/month";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
-import { type PublishedSection, RENDERER_VERSION, sectionIndex, sectionOutputs } from "../feeds/publish";
+import { type PublishedSection, publishedItemsTag, RENDERER_VERSION, sectionIndex, sectionOutputs } from "../feeds/publish";
 import { embargoLifted, epochMs, type StoredArticle } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
@@ -69,9 +69,10 @@ export class Publishing {
       sql: this.sql,
       markDirty: (key) => this.publisher.markDirty(key),
       ensureDirty: (key) => this.publisher.ensureDirty(key),
-      // Archives are Traditional for now; the twins' archives can take cachedFragments(…)["zh-Hans"] the same way.
-      fragments: (article) => cachedFragments(this.sql, article, this.base())["zh-Hant"],
-      renderer: () => `${RENDERER_VERSION}|${this.base()}`,
+      // Archives in both scripts, from the same cached fragments as the current feeds.
+      fragments: (article) => cachedFragments(this.sql, article, this.base()),
+      // The fragments table's own tag, so archive builds find the fragments the current feeds cached.
+      renderer: () => publishedItemsTag(this.base()),
       base: () => this.base(),
     });
   }

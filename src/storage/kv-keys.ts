@@ -49,10 +49,11 @@ export const feedKey = (section: string, format: string, script = "zh-Hant") =>
   `feed:${PUBLISHED_FORMAT}:${scriptSegment(script)}${section}:${format}`;
 
 /**
- * One archive document of a section (RFC 5005): `name` is `2026-11` or `2026-11-2`; metadata: ArchiveMeta
- * (src/feeds/archive/documents.ts). Written when its content changes, deleted when the month empties.
+ * One archive document of a section in one script (RFC 5005): `name` is `2026-11` or `2026-11-2`; metadata:
+ * ArchiveMeta (src/feeds/archive/documents.ts). Written when its content changes, deleted when the month empties.
  */
-export const archiveKey = (section: string, name: string, format: string) => `archive:${PUBLISHED_FORMAT}:${section}:${name}:${format}`;
+export const archiveKey = (section: string, name: string, format: string, script = "zh-Hant") =>
+  `archive:${PUBLISHED_FORMAT}:${scriptSegment(script)}${section}:${name}:${format}`;
 
 /** A section's archived months, newest first, for its archive index page: ArchiveIndex JSON. */
 export const archiveIndexKey = (section: string) => `archive-index:${PUBLISHED_FORMAT}:${section}`;

@@ -1,7 +1,8 @@
 // Archive documents as readers get them: the head of a month's document (RFC 5005 links, fh:archive),
 // assembled around the stored item fragments, and what is stored with it. Pure: the Newsroom calls it
 // at write time, for the documents whose content changed.
-import type { Section } from "../../config/publication";
+import { otherScript, type Script, type Section } from "../../config/publication";
+import { textIn } from "../../config/zh-hans-text";
 import { digest } from "../http";
 import { FEED_FORMATS, type FeedFormat, feedMediaType } from "../model";
 import { feedHead, feedUrl, publicLicenceUrl } from "../public-feed";
@@ -37,8 +38,8 @@ export function monthLabel(month: string): string {
 }
 
 /** What a document's title says after the section's: its month, and its part when the month has several. */
-export function archiveTitle(doc: ArchivePart, parts: number): string {
-  return ` · ${monthLabel(doc.month)}存檔${parts > 1 ? `(第 ${doc.part}/${parts} 部分)` : ""}`;
+export function archiveTitle(doc: ArchivePart, parts: number, script: Script = "zh-Hant"): string {
+  return ` · ${monthLabel(doc.month)}${textIn(script, "存檔")}${parts > 1 ? `(第 ${doc.part}/${parts} 部分)` : ""}`;
 }
 
 /**
@@ -61,7 +62,11 @@ export function archiveSignature(input: {
   );
 }
 
-/** The head of an archive document in one format. */
+/**
+ * The head of an archive document in one format and script. The Simplified twin's archives are documents
+ * of the twin feed (its id, its current feed, its chain under /zh-hans); each script names the other's
+ * same document as rel="alternate" with hreflang.
+ */
 export function archiveHead(options: {
   base: string;
   section: Section;
@@ -70,8 +75,11 @@ export function archiveHead(options: {
   links: ChainLinks;
   format: FeedFormat;
   updated: Date;
+  script?: Script;
 }): FeedHead {
   const { base, section, doc, parts, links, format } = options;
+  const script = options.script ?? "zh-Hant";
+  const url = (part: ArchivePart, f: FeedFormat, s: Script = script) => archiveUrl(base, section.slug, part, f, s);
   // An archive is not a WebSub topic (it changes only by correction): no rel="hub".
   const { hubUrl: _notPushed, ...head } = feedHead({
     base,
@@ -81,23 +89,25 @@ export function archiveHead(options: {
     query: UNFILTERED_QUERY,
     updated: options.updated,
     licenceUrl: publicLicenceUrl(base),
-    titleSuffix: archiveTitle(doc, parts),
+    titleSuffix: archiveTitle(doc, parts, script),
+    script,
   });
   const history: FeedHistory = {
     archive: true,
-    current: feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY),
-    ...(links.prev ? { prev: archiveUrl(base, section.slug, links.prev, format) } : {}),
-    ...(links.next ? { next: archiveUrl(base, section.slug, links.next, format) } : {}),
+    current: feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY, script),
+    ...(links.prev ? { prev: url(links.prev, format) } : {}),
+    ...(links.next ? { next: url(links.next, format) } : {}),
   };
+  const twin = otherScript(script);
   return {
     ...head,
-    selfUrl: archiveUrl(base, section.slug, doc, format),
+    selfUrl: url(doc, format),
     // A person following the document's home link lands on the list of the section's months.
-    homeUrl: `${base}${archiveIndexPath(section.slug)}`,
-    alternates: FEED_FORMATS.filter((f) => f !== format).map((f) => ({
-      type: feedMediaType(f),
-      url: archiveUrl(base, section.slug, doc, f),
-    })),
+    homeUrl: `${base}${archiveIndexPath(section.slug, script)}`,
+    alternates: [
+      ...FEED_FORMATS.filter((f) => f !== format).map((f) => ({ type: feedMediaType(f), url: url(doc, f) })),
+      { type: feedMediaType(format), url: url(doc, format, twin), hreflang: twin },
+    ],
     history,
   };
 }

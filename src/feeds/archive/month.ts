@@ -3,6 +3,7 @@
 // 1st 00:00 +08:00: an article published 2026-11-30T23:59+08:00 (15:59Z) is November's, one published
 // 2026-12-01T00:00+08:00 (still 30 November in UTC) is December's. China has no daylight saving since
 // 1991, so a fixed offset is exact.
+import { SCRIPT_PREFIX, type Script } from "../../config/publication";
 import { ProblemError } from "../../http/problem";
 import { FEED_FORMATS, type FeedFormat } from "../model";
 
@@ -42,12 +43,13 @@ export function partName({ month, part }: ArchivePart): string {
   return part === 1 ? month : `${month}-${part}`;
 }
 
-export function archiveIndexPath(section: string): string {
-  return `/feeds/${section}/archive/`;
+/** The section's archive page; the Simplified twin's archives live under /zh-hans like its feeds. */
+export function archiveIndexPath(section: string, script: Script = "zh-Hant"): string {
+  return `${SCRIPT_PREFIX[script]}/feeds/${section}/archive/`;
 }
 
-export function archiveUrl(base: string, section: string, doc: ArchivePart, format: FeedFormat): string {
-  return `${base}${archiveIndexPath(section)}${partName(doc)}.${format}`;
+export function archiveUrl(base: string, section: string, doc: ArchivePart, format: FeedFormat, script: Script = "zh-Hant"): string {
+  return `${base}${archiveIndexPath(section, script)}${partName(doc)}.${format}`;
 }
 
 const FILE = /^(\d{4})-(\d{2})(?:-(\d{1,6}))?\.([a-z]+)$/;

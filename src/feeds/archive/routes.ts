@@ -1,9 +1,11 @@
 // Archive routes (RFC 5005, docs/archives.md): GET /feeds/{section}/archive/{YYYY-MM[-N]}.{rss|atom|json}
 // serves a document pre-rendered at write time (one KV read, like the current feed), with a strong ETag
 // that changes only when the document's content does; GET /feeds/{section}/archive/ lists the months.
+// Mounted once per script: the Simplified twin's archives answer the same under /zh-hans/feeds.
 import { type Context, Hono } from "hono";
 import { CACHE_CONTROL, KV_MUTABLE_CACHE_TTL } from "../../config/cache";
-import { findSection, publicBaseUrl, type Section } from "../../config/publication";
+import { findSection, otherScript, publicBaseUrl, type Script, type Section } from "../../config/publication";
+import { sectionIn, textIn } from "../../config/zh-hans-text";
 import { HTML_PAGE_HEADERS } from "../../http/headers";
 import { ProblemError } from "../../http/problem";
 import { archiveIndexKey } from "../../storage/kv-keys";
@@ -20,11 +22,11 @@ import type { ArchiveItem, ArchivePageRenderers } from "./page-view";
 
 type Ctx<P extends string> = Context<{ Bindings: Env }, P>;
 
-/** The archive routes, mounted at /feeds; `pages` draws their browser views (discovery's, wired in src/index.ts). */
-export function archiveFeeds(pages: ArchivePageRenderers): Hono<{ Bindings: Env }> {
+/** The archive routes of one script, mounted at its /feeds; `pages` draws their browser views (discovery's, wired in src/index.ts). */
+export function archiveFeeds(pages: ArchivePageRenderers, script: Script = "zh-Hant"): Hono<{ Bindings: Env }> {
   return new Hono<{ Bindings: Env }>()
-    .get("/:section/archive/", (c) => serveIndex(c, pages))
-    .get("/:section/archive/:file", (c) => serveDocument(c, pages));
+    .get("/:section/archive/", (c) => serveIndex(c, pages, script))
+    .get("/:section/archive/:file", (c) => serveDocument(c, pages, script));
 }
 
 function sectionOf(slug: string): Section {
@@ -33,15 +35,18 @@ function sectionOf(slug: string): Section {
   return section;
 }
 
-async function serveIndex(c: Ctx<"/:section/archive/">, pages: ArchivePageRenderers): Promise<Response> {
-  const section = sectionOf(c.req.param("section"));
+async function serveIndex(c: Ctx<"/:section/archive/">, pages: ArchivePageRenderers, script: Script): Promise<Response> {
+  const section = sectionIn(script, sectionOf(c.req.param("section")));
   const base = publicBaseUrl(c.env, c.req.url);
+  // Both scripts archive the same months: one list serves both pages.
   const index = await c.env.FEEDS.get<ArchiveIndex>(archiveIndexKey(section.slug), { type: "json", cacheTtl: KV_MUTABLE_CACHE_TTL });
   const page = pages.index({
     section,
     base,
-    currentUrl: (format) => feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY),
-    documentUrl: (name, format) => `${base}${archiveIndexPath(section.slug)}${name}.${format}`,
+    script,
+    twinUrl: `${base}${archiveIndexPath(section.slug, otherScript(script))}`,
+    currentUrl: (format) => feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY, script),
+    documentUrl: (name, format) => `${base}${archiveIndexPath(section.slug, script)}${name}.${format}`,
     licenceUrl: publicLicenceUrl(base),
     months: index?.months ?? [],
   });
@@ -49,15 +54,22 @@ async function serveIndex(c: Ctx<"/:section/archive/">, pages: ArchivePageRender
   return c.body(page, 200, { ...HTML_PAGE_HEADERS, "Cache-Control": CACHE_CONTROL.publicFeed });
 }
 
-async function serveDocument(c: Ctx<"/:section/archive/:file">, pages: ArchivePageRenderers): Promise<Response> {
-  const section = sectionOf(c.req.param("section"));
+async function serveDocument(c: Ctx<"/:section/archive/:file">, pages: ArchivePageRenderers, script: Script): Promise<Response> {
+  const section = sectionIn(script, sectionOf(c.req.param("section")));
   const { format, ...doc } = parseArchiveFile(c.req.param("file"), Date.now());
   const name = partName(doc);
   const base = publicBaseUrl(c.env, c.req.url);
   const html = prefersHtml(c.req.header("Accept"));
   // The browser view is drawn from the JSON document: it carries every field the page shows.
-  const { value, metadata } = await loadArchiveDocument(c.env.FEEDS, section.slug, name, html ? "json" : format, memoWindowMs(c.env));
-  const months = archiveIndexPath(section.slug);
+  const { value, metadata } = await loadArchiveDocument(
+    c.env.FEEDS,
+    section.slug,
+    name,
+    html ? "json" : format,
+    memoWindowMs(c.env),
+    script,
+  );
+  const months = archiveIndexPath(section.slug, script);
   if (value === null || !metadata) {
     throw new ProblemError(
       404,
@@ -67,8 +79,11 @@ async function serveDocument(c: Ctx<"/:section/archive/:file">, pages: ArchivePa
     );
   }
   const url = (f: FeedFormat, n = name) => `${base}${months}${n}.${f}`;
-  const current = feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY);
-  const etag = `"a${metadata.signature}.${digest(`${name}.${format}|${base}|${html ? "html" : "feed"}`)}"`;
+  const twin = otherScript(script);
+  const twinUrl = (f: FeedFormat) => `${base}${archiveIndexPath(section.slug, twin)}${name}.${f}`;
+  const current = feedUrl(base, "/feeds", section, format, UNFILTERED_QUERY, script);
+  // The twins share a signature (same items, same chain); the ETag tells their representations apart.
+  const etag = `"a${metadata.signature}.${digest(`${script}|${name}.${format}|${base}|${html ? "html" : "feed"}`)}"`;
   const headers: Record<string, string> = {
     ...(html ? HTML_PAGE_HEADERS : { "Content-Type": FEED_CONTENT_TYPES[format] }),
     // The newest document still fills as items leave the current feed; a settled one keeps its ETag for as long as it is unchanged.
@@ -79,12 +94,13 @@ async function serveDocument(c: Ctx<"/:section/archive/:file">, pages: ArchivePa
     Link: linkHeader([
       { url: url(format), rel: "self", type: feedMediaType(format) },
       ...FEED_FORMATS.filter((f) => f !== format).map((f) => ({ url: url(f), rel: "alternate", type: feedMediaType(f) })),
+      { url: twinUrl(format), rel: "alternate", type: feedMediaType(format), hreflang: twin },
       { url: current, rel: "current", type: feedMediaType(format) },
       ...(metadata.prev ? [{ url: url(format, metadata.prev), rel: "prev-archive", type: feedMediaType(format) }] : []),
       ...(metadata.next ? [{ url: url(format, metadata.next), rel: "next-archive", type: feedMediaType(format) }] : []),
       { url: publicLicenceUrl(base), rel: "license" },
     ]),
-    "Syndication-License": syndicationLicense(publicLicenceTerms(base)),
+    "Syndication-License": syndicationLicense(publicLicenceTerms(base, script)),
   };
   if (isNotModified(preconditionsOf(c.req.raw), etag, metadata.modified)) {
     delete headers["Content-Type"];
@@ -95,8 +111,10 @@ async function serveDocument(c: Ctx<"/:section/archive/:file">, pages: ArchivePa
   const page = pages.archive({
     section,
     base,
-    title: `${section.name} · ${monthLabel(doc.month)}存檔${doc.part > 1 ? `(第 ${doc.part} 部分)` : ""}`,
+    title: `${section.name} · ${monthLabel(doc.month)}${textIn(script, "存檔")}${doc.part > 1 ? `(第 ${doc.part} 部分)` : ""}`,
     format,
+    script,
+    twinUrl: twinUrl(format),
     urls: { rss: url("rss"), atom: url("atom"), json: url("json") },
     indexUrl: `${base}${months}`,
     olderUrl: metadata.prev ? url(format, metadata.prev) : null,
