@@ -2,6 +2,7 @@
 // boundary, a new section) and withdrawals, a late subscriber who starts at a section's current feed
 // and follows prev-archive (JSON Feed: next_url) to the end meets every visible article of the section
 // exactly once, in every format, newest first; and each archive holds only its own month (+08:00).
+// The same holds from the Simplified twin's current feed (/zh-hans), through the twin's own archives.
 // The oracle is the model below, written from the contract in docs/archives.md.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -134,31 +135,36 @@ function visible(section: string): Model[] {
     .sort((a, b) => Date.parse(b.published_at) - Date.parse(a.published_at) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
+/** Both scripts' chains: the portal's Traditional feeds and the Simplified twins under /zh-hans. */
+const PREFIXES = ["", "/zh-hans"] as const;
+
 async function checkChains(): Promise<void> {
   for (const section of [...SECTIONS, "all"]) {
     const expected = visible(section);
-    for (const format of FORMATS) {
-      const documents = await walkChain(get, format, `/feeds/${section}.${format}`);
-      const walked = documents.flatMap((d) => d.ids);
-      const where = `${section}.${format}: ${documents.map((d) => `${d.url} (${d.ids.length})`).join(" → ")}`;
-      // Every visible article once, newest first across the whole chain.
-      expect(walked, where).toEqual(expected.map((m) => m.id));
-      // The current feed shows the newest 20; archives hold one month each, and say they are archives.
-      expect(documents[0]!.ids.length, where).toBe(Math.min(20, expected.length));
-      for (const doc of documents.slice(1)) {
-        const month = /\/archive\/(\d{4}-\d{2})/.exec(doc.url)![1];
-        for (const id of doc.ids) expect(beijingMonth(articles.get(id)!.published_at), `${id} in ${doc.url}`).toBe(month);
+    for (const prefix of PREFIXES)
+      for (const format of FORMATS) {
+        const documents = await walkChain(get, format, `${prefix}/feeds/${section}.${format}`);
+        const walked = documents.flatMap((d) => d.ids);
+        const where = `${prefix}${section}.${format}: ${documents.map((d) => `${d.url} (${d.ids.length})`).join(" → ")}`;
+        // Every visible article once, newest first across the whole chain.
+        expect(walked, where).toEqual(expected.map((m) => m.id));
+        // The current feed shows the newest 20; archives hold one month each, and say they are archives.
+        expect(documents[0]!.ids.length, where).toBe(Math.min(20, expected.length));
+        for (const doc of documents.slice(1)) {
+          expect(doc.url, where).toMatch(new RegExp(`\\.test${prefix}/feeds/${section}/archive/`));
+          const month = /\/archive\/(\d{4}-\d{2})/.exec(doc.url)![1];
+          for (const id of doc.ids) expect(beijingMonth(articles.get(id)!.published_at), `${id} in ${doc.url}`).toBe(month);
+          if (format !== "json") {
+            expect(doc.archive, doc.url).toBe(true);
+            expect(doc.links.current, doc.url).toMatch(new RegExp(`\\.test${prefix}/feeds/${section}\\.${format}$`));
+          }
+        }
+        // next-archive leads back up the same chain.
         if (format !== "json") {
-          expect(doc.archive, doc.url).toBe(true);
-          expect(doc.links.current, doc.url).toMatch(new RegExp(`/feeds/${section}\\.${format}$`));
+          for (let i = 2; i < documents.length; i++) expect(documents[i]!.links["next-archive"], where).toBe(documents[i - 1]!.url);
+          if (documents.length > 1) expect(documents[1]!.links["next-archive"], where).toBeUndefined();
         }
       }
-      // next-archive leads back up the same chain.
-      if (format !== "json") {
-        for (let i = 2; i < documents.length; i++) expect(documents[i]!.links["next-archive"], where).toBe(documents[i - 1]!.url);
-        if (documents.length > 1) expect(documents[1]!.links["next-archive"], where).toBeUndefined();
-      }
-    }
   }
 }
 

@@ -4,6 +4,7 @@
 import { XMLValidator } from "fast-xml-parser";
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it } from "vitest";
+import { toSimplified } from "../src/feeds/zh-hans/convert";
 import { walkChain } from "./helpers/archive-walk";
 import { article, get, publish, push, request, withdraw } from "./helpers/cms";
 
@@ -88,6 +89,127 @@ describe("the chain from the current feed", () => {
     await publish();
     const documents = await walkChain(get, "atom", "/feeds/all.atom");
     expect(ids(documents)).toEqual([FEBRUARY.map((a) => a.id).reverse(), ["jan-late", "wenlv-jan", "jan-mid", "dec-edge"], ["dec-last"]]);
+  });
+});
+
+describe("the Simplified twins' archives", () => {
+  const T = "http://feeds.test";
+  /** Text a mainland reader would find unconverted: whatever the converter would still change. */
+  const leftInTraditional = (text: string) => toSimplified(text) !== text;
+
+  it("chain from the zh-Hans current feed through zh-Hans archives only, holding the same articles", async () => {
+    const json = (await (await get("/zh-hans/feeds/shijie.json")).json()) as { next_url?: string };
+    expect(json.next_url).toBe(`${T}/zh-hans/feeds/shijie/archive/2024-01.json`);
+    expect(await (await get("/zh-hans/feeds/shijie.atom?limit=5")).text()).not.toContain("prev-archive");
+    for (const format of ["rss", "atom", "json"] as const) {
+      const documents = await walkChain(get, format, `/zh-hans/feeds/shijie.${format}`);
+      expect(documents.map((d) => d.url)).toEqual([
+        `/zh-hans/feeds/shijie.${format}`,
+        `${T}/zh-hans/feeds/shijie/archive/2024-01.${format}`,
+        `${T}/zh-hans/feeds/shijie/archive/2023-12.${format}`,
+      ]);
+      expect(ids(documents)).toEqual([FEBRUARY.map((a) => a.id).reverse(), ["jan-late", "jan-mid", "dec-edge"], ["dec-last"]]);
+      for (const doc of documents.slice(1)) {
+        expect(doc.body, doc.url).toContain(":zh-hans");
+        if (format !== "json") expect(doc.links.current, doc.url).toBe(`${T}/zh-hans/feeds/shijie.${format}`);
+      }
+    }
+  });
+
+  it("are archives in Simplified, each naming its Traditional twin and back, in every format", async () => {
+    const atom = await (await get("/zh-hans/feeds/shijie/archive/2024-01.atom")).text();
+    expect(XMLValidator.validate(atom)).toBe(true);
+    expect(atom).toMatch(/<fh:archive\/>/);
+    expect(atom).toContain('xml:lang="zh-Hans"');
+    const feed = parseAtomFeed(atom);
+    expect(feed.id).toBe(`${T}/zh-hans/feeds/shijie`);
+    expect(feed.title).toMatchObject({ value: expect.stringContaining("视界 · 2024年1月存档") });
+    expect(atom).toMatch(/<title[^>]*>标题 jan-mid<\/title>/);
+    const rels = (feed.links ?? []).map((l) => [l.rel, l.href, l.hreflang ?? ""]);
+    expect(rels).toContainEqual(["self", `${T}/zh-hans/feeds/shijie/archive/2024-01.atom`, ""]);
+    expect(rels).toContainEqual(["current", `${T}/zh-hans/feeds/shijie.atom`, ""]);
+    expect(rels).toContainEqual(["prev-archive", `${T}/zh-hans/feeds/shijie/archive/2023-12.atom`, ""]);
+    expect(rels).toContainEqual(["alternate", `${T}/feeds/shijie/archive/2024-01.atom`, "zh-Hant"]);
+    expect(leftInTraditional(atom)).toBe(false);
+
+    const traditional = await (await get("/feeds/shijie/archive/2024-01.atom")).text();
+    expect(traditional).toMatch(
+      /<link[^>]*href="http:\/\/feeds.test\/zh-hans\/feeds\/shijie\/archive\/2024-01.atom"[^>]*hreflang="zh-Hans"/,
+    );
+
+    const rss = await (await get("/zh-hans/feeds/shijie/archive/2023-12.rss")).text();
+    expect(XMLValidator.validate(rss)).toBe(true);
+    expect(rss).toMatch(/<channel>\s*<fh:archive\/>/);
+    expect(rss).toContain("<language>zh-Hans</language>");
+    expect(rss).toContain(`<atom:link href="${T}/zh-hans/feeds/shijie/archive/2024-01.rss" rel="next-archive"/>`);
+    expect(rss).toMatch(
+      /<atom:link href="http:\/\/feeds.test\/feeds\/shijie\/archive\/2023-12.rss" rel="alternate"[^>]*hreflang="zh-Hant"/,
+    );
+    expect(parseRssFeed(rss).items?.map((i) => i.guid?.value)).toEqual(["tag:gansu.news.example,2024:article:dec-last:zh-hans"]);
+    expect(leftInTraditional(rss)).toBe(false);
+
+    const jsonText = await (await get("/zh-hans/feeds/shijie/archive/2024-01.json")).text();
+    const json = JSON.parse(jsonText);
+    expect(parseJsonFeed(json).items).toHaveLength(3);
+    expect(json).toMatchObject({
+      language: "zh-Hans",
+      feed_url: `${T}/zh-hans/feeds/shijie/archive/2024-01.json`,
+      next_url: `${T}/zh-hans/feeds/shijie/archive/2023-12.json`,
+      home_page_url: `${T}/zh-hans/feeds/shijie/archive/`,
+      _alternates: [{ url: `${T}/feeds/shijie/archive/2024-01.json`, hreflang: "zh-Hant" }],
+    });
+    expect(leftInTraditional(jsonText)).toBe(false);
+  });
+
+  it("answer HTTP like the Traditional archives: their own strong ETag, 304, Link with hreflang both ways", async () => {
+    const path = "/zh-hans/feeds/shijie/archive/2023-12.atom";
+    const res = await get(path);
+    expect(res.status).toBe(200);
+    const etag = res.headers.get("ETag")!;
+    expect(etag).toMatch(/^"[^"]+"$/);
+    expect(etag).not.toBe((await get("/feeds/shijie/archive/2023-12.atom")).headers.get("ETag"));
+    expect((await get(path, { "If-None-Match": etag })).status).toBe(304);
+    expect((await get(path, { "If-Modified-Since": res.headers.get("Last-Modified")! })).status).toBe(304);
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+    const link = res.headers.get("Link")!;
+    expect(link).toContain(`<${T}/zh-hans/feeds/shijie.atom>; rel="current"`);
+    expect(link).toContain(`<${T}/zh-hans/feeds/shijie/archive/2024-01.atom>; rel="next-archive"`);
+    expect(link).toContain(`<${T}/feeds/shijie/archive/2023-12.atom>; rel="alternate"; type="application/atom+xml"; hreflang="zh-Hant"`);
+    // The credit line in Simplified, as an RFC 9651 Display String (percent-encoded UTF-8).
+    expect(res.headers.get("Syndication-License")).toContain(`attribution=%"${encodeURIComponent("来源").toLowerCase()}`);
+    expect((await get("/feeds/shijie/archive/2023-12.atom")).headers.get("Link")).toContain(
+      `<${T}/zh-hans/feeds/shijie/archive/2023-12.atom>; rel="alternate"; type="application/atom+xml"; hreflang="zh-Hans"`,
+    );
+  });
+
+  it("refuse what the Traditional archives refuse", async () => {
+    for (const [path, status] of [
+      ["/zh-hans/feeds/shijie/archive/2024-13.atom", 400],
+      ["/zh-hans/feeds/shijie/archive/2099-01.rss", 400],
+      ["/zh-hans/feeds/sports/archive/2024-01.atom", 404],
+      ["/zh-hans/feeds/sports/archive/", 404],
+      ["/zh-hans/feeds/shijie/archive/2024-01.xml", 404],
+      ["/zh-hans/feeds/shijie/archive/2024-01-2.atom", 404],
+      ["/zh-hans/feeds/shijie/archive/2023-06.atom", 404],
+    ] as const) {
+      const res = await get(path);
+      expect(res.status, path).toBe(status);
+      expect(res.headers.get("Content-Type"), path).toMatch(/^application\/problem\+json/);
+    }
+  });
+
+  it("have pages in Simplified: the month list, linked from the zh-Hans directory, and each document", async () => {
+    const index = await (await get("/zh-hans/feeds/shijie/archive/")).text();
+    expect(index).toContain('<html lang="zh-Hans"');
+    expect(index).toContain("视界 · 存档");
+    expect(index).toContain(`href="${T}/zh-hans/feeds/shijie/archive/2024-01.atom"`);
+    expect(index).toContain(`hreflang="zh-Hant" type="text/html" href="${T}/feeds/shijie/archive/"`);
+    expect(leftInTraditional(index.replace("繁體中文", ""))).toBe(false);
+    expect(await (await get("/zh-hans/")).text()).toContain(`href="${T}/zh-hans/feeds/shijie/archive/"`);
+    const page = await (await get("/zh-hans/feeds/shijie/archive/2024-01.rss", { Accept: "text/html" })).text();
+    expect(page).toContain("标题 jan-mid");
+    expect(page).toContain(`href="${T}/zh-hans/feeds/shijie.rss"`);
+    expect(leftInTraditional(page.replace("繁體中文", ""))).toBe(false);
   });
 });
 

@@ -14,6 +14,9 @@ export interface WalkedDocument {
 }
 
 const ID_PREFIX = /^tag:[^:]+:article:/;
+/** A Simplified twin's item id is the article's with `:zh-hans` appended; the walk collects articles. */
+const TWIN_SUFFIX = /:zh-hans$/;
+const articleId = (id: unknown) => String(id).replace(ID_PREFIX, "").replace(TWIN_SUFFIX, "");
 
 /** Link relations of an XML feed document, as declared by its (atom:)link elements. */
 function xmlLinks(xml: string): Record<string, string> {
@@ -32,7 +35,7 @@ export function readDocument(format: Format, url: string, body: string): WalkedD
     const raw = JSON.parse(body) as { next_url?: string };
     return {
       url,
-      ids: (feed.items ?? []).map((i) => String(i.id).replace(ID_PREFIX, "")),
+      ids: (feed.items ?? []).map((i) => articleId(i.id)),
       links: raw.next_url ? { "prev-archive": raw.next_url } : {},
       archive: false,
       body,
@@ -40,8 +43,8 @@ export function readDocument(format: Format, url: string, body: string): WalkedD
   }
   const ids =
     format === "atom"
-      ? (parseAtomFeed(body).entries ?? []).map((e) => String(e.id).replace(ID_PREFIX, ""))
-      : (parseRssFeed(body).items ?? []).map((i) => String(i.guid?.value).replace(ID_PREFIX, ""));
+      ? (parseAtomFeed(body).entries ?? []).map((e) => articleId(e.id))
+      : (parseRssFeed(body).items ?? []).map((i) => articleId(i.guid?.value));
   return { url, ids, links: xmlLinks(body), archive: /<fh:archive\s*\/>/.test(body), body };
 }
 
