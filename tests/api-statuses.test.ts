@@ -29,6 +29,7 @@ let etag = "";
 let hansEtag = "";
 let partnerEtag = "";
 let archiveEtag = "";
+let hansArchiveEtag = "";
 
 beforeAll(async () => {
   expect((await push(SEED)).status).toBe(200);
@@ -118,6 +119,26 @@ const CASES: [string, string, number, () => Promise<Response>][] = [
   ["GET", "/feeds/{section}/archive/{month}.{format}", 404, () => request("/feeds/shijie/archive/2023-06.atom")],
   ["GET", "/feeds/{section}/archive/", 200, () => request("/feeds/shijie/archive/")],
   ["GET", "/feeds/{section}/archive/", 404, () => request("/feeds/nowhere/archive/")],
+  [
+    "GET",
+    "/zh-hans/feeds/{section}/archive/{month}.{format}",
+    200,
+    async () => {
+      const res = await request("/zh-hans/feeds/shijie/archive/2024-01.atom");
+      hansArchiveEtag = res.headers.get("ETag")!;
+      return res;
+    },
+  ],
+  [
+    "GET",
+    "/zh-hans/feeds/{section}/archive/{month}.{format}",
+    304,
+    () => request("/zh-hans/feeds/shijie/archive/2024-01.atom", { headers: { "If-None-Match": hansArchiveEtag } }),
+  ],
+  ["GET", "/zh-hans/feeds/{section}/archive/{month}.{format}", 400, () => request("/zh-hans/feeds/shijie/archive/2024-13.atom")],
+  ["GET", "/zh-hans/feeds/{section}/archive/{month}.{format}", 404, () => request("/zh-hans/feeds/shijie/archive/2023-06.atom")],
+  ["GET", "/zh-hans/feeds/{section}/archive/", 200, () => request("/zh-hans/feeds/shijie/archive/")],
+  ["GET", "/zh-hans/feeds/{section}/archive/", 404, () => request("/zh-hans/feeds/nowhere/archive/")],
   ["GET", "/zh-hans/feeds/{section}.{format}", 200, () => request("/zh-hans/feeds/yaowen.rss")],
   ["GET", "/zh-hans/feeds/{section}.{format}", 304, () => request("/zh-hans/feeds/yaowen.rss", { headers: { "If-None-Match": hansEtag } })],
   ["GET", "/zh-hans/feeds/{section}.{format}", 400, () => request("/zh-hans/feeds/yaowen.rss?limit=0")],
