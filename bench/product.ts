@@ -1,6 +1,6 @@
 // Measurement hook (bench only): the product's pure read/publish path, re-exported so the
 // benchmark can bundle it with esbuild and time it in-process under Node. No product code here.
-export { DEFAULT_FEED_LIMIT, findSection } from "../src/config/publication";
+export { DEFAULT_FEED_LIMIT, findSection, SCRIPTS } from "../src/config/publication";
 export { archiveHead, archiveSignature } from "../src/feeds/archive/documents";
 export { chainLinks, cutParts } from "../src/feeds/archive/parts";
 export { CHANGE_PAGE_SIZE } from "../src/feeds/change-log";

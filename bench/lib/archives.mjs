@@ -11,9 +11,10 @@ const MONTH = "2024-05";
 const NOW = Date.parse("2030-01-01T00:00:00Z");
 
 /**
- * One month of `count` articles built as the Newsroom builds it: each article's fragments rendered
- * (from scratch, as for a month archived for the first time; or cached), cut into parts, every part
- * assembled in the three formats. Returns the time per build and the largest document's bytes.
+ * One month of `count` articles built as the Newsroom builds it: each article's fragments rendered in both
+ * scripts (from scratch, the Simplified converted, as for a month archived for the first time; or cached),
+ * cut into parts, every part assembled in the three formats and two scripts. Returns the time per build,
+ * the largest document's bytes and the bytes of all the month's documents (what rewriting it all writes).
  */
 export function measureMonthBuild(p, count = 600) {
   const articles = storedArticles(p, count).reverse(); // oldest first
@@ -22,29 +23,34 @@ export function measureMonthBuild(p, count = 600) {
   const build = (fragmentsOf) => {
     const items = articles.map((a) => {
       const fragments = fragmentsOf(a);
-      return { id: a.id, version: a.version, fragments, bytes: Math.max(...p.FEED_FORMATS.map((f) => utf8(fragments[f]))) };
+      const sizes = p.SCRIPTS.flatMap((script) => p.FEED_FORMATS.map((f) => utf8(fragments[script][f])));
+      return { id: a.id, version: a.version, fragments, bytes: Math.max(...sizes) };
     });
     const parts = p.cutParts(items);
     let largest = 0;
+    let total = 0;
     parts.forEach((part, i) => {
       const doc = { month: MONTH, part: i + 1 };
       const links = p.chainLinks(doc, parts.length, { month: "2024-04", parts: 1 }, null);
       p.archiveSignature({ renderer: "bench", base: BASE, section: "all", doc, parts: parts.length, links, items: part });
-      for (const format of p.FEED_FORMATS) {
-        const head = p.archiveHead({ base: BASE, section, doc, parts: parts.length, links, format, updated: new Date(NOW) });
-        const body = p.renderDocument(format, head, part.map((x) => x.fragments[format]).reverse());
-        largest = Math.max(largest, utf8(body));
-      }
+      for (const script of p.SCRIPTS)
+        for (const format of p.FEED_FORMATS) {
+          const head = p.archiveHead({ base: BASE, section, doc, parts: parts.length, links, format, updated: new Date(NOW), script });
+          const body = p.renderDocument(format, head, part.map((x) => x.fragments[script][format]).reverse());
+          largest = Math.max(largest, utf8(body));
+          total += utf8(body);
+        }
     });
-    return { parts: parts.length, largest };
+    return { parts: parts.length, largest, total };
   };
-  const cache = new Map(articles.map((a) => [a.id, p.publicFragments(a, BASE)]));
+  const cache = new Map(articles.map((a) => [a.id, p.twinFragments(a, BASE)]));
   const shape = build((a) => cache.get(a.id));
   return {
     articles: count,
     parts: shape.parts,
     largest_document_bytes: shape.largest,
-    fresh_ms: timeIt(() => build((a) => p.publicFragments(a, BASE)), { runs: 5, warm: 1 }),
+    month_bytes: shape.total,
+    fresh_ms: timeIt(() => build((a) => p.twinFragments(a, BASE)), { runs: 5, warm: 1 }),
     cached_ms: timeIt(() => build((a) => cache.get(a.id)), { runs: 20, warm: 3 }),
   };
 }

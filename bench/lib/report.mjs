@@ -205,7 +205,8 @@ export function renderReport(r, small, large) {
   if (arc?.month_build) {
     const b = arc.month_build;
     out.push(
-      `\nArchives: a ${num(b.articles)}-article month built in-process (${b.parts} parts, largest document ${kb(b.largest_document_bytes)}): ` +
+      `\nArchives: a ${num(b.articles)}-article month built in-process in both scripts (${b.parts} parts, largest document ${kb(b.largest_document_bytes)}` +
+        `${b.month_bytes ? `, ${kb(b.month_bytes)} for all its documents` : ""}): ` +
         `${b.fresh_ms.median_ms} ms median with every fragment rendered from scratch, ${b.cached_ms.median_ms} ms with cached fragments.`,
     );
   }
@@ -251,7 +252,8 @@ function archiveTargets(r, feeds) {
   });
   const c = r.archives?.correction;
   const month = c && monthOf(c.published_at);
-  const own = (key) => new RegExp(`^archive:[^:]+:(${c.section}|all):${month}(-\\d+)?:(rss|atom|json)$`).test(key);
+  // Both scripts' documents of the month (the Simplified twins' keys carry `zh-hans:`).
+  const own = (key) => new RegExp(`^archive:[^:]+:(zh-hans:)?(${c.section}|all):${month}(-\\d+)?:(rss|atom|json)$`).test(key);
   targets.push({
     target: "one correction rewrites only its month's archive",
     measured: c
