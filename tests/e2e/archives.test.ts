@@ -1,9 +1,11 @@
 // A late subscriber over real HTTP (wrangler dev): from /feeds/shijie.atom, follow prev-archive to the
 // oldest month, as feedparser reads the links, and hold every article the section published and did not
 // withdraw, once each. Every archive document is read by feedparser (bozo 0), feedsmith and the JSON
-// Feed rules, and kept under test-artifacts/archives/ for the W3C feed validator.
+// Feed rules, and kept under test-artifacts/archives/ for the W3C feed validator. The same from the
+// Simplified twin, /zh-hans/feeds/shijie.atom, whose archives are the twins' own, in Simplified.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toSimplified } from "../../src/feeds/zh-hans/convert";
 import { pushArticles, withdrawArticle } from "../../scripts/lib/cms-client.mjs";
 import { sampleArticles, seedArticle } from "../../scripts/lib/sample-articles.mjs";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
@@ -28,10 +30,10 @@ const expected = (section: string) =>
     .concat(section === "all" ? [seedArticle().id] : [])
     .sort();
 
-/** Walks the chain with feedparser's reading of each document's links (JSON: next_url). */
-async function walk(section: string, format: (typeof FORMATS)[number]) {
+/** Walks the chain with feedparser's reading of each document's links (JSON: next_url); prefix "/zh-hans" for the twin. */
+async function walk(section: string, format: (typeof FORMATS)[number], prefix = "") {
   const documents: { url: string; body: string }[] = [];
-  let url: string | undefined = `${server.url}/feeds/${section}.${format}`;
+  let url: string | undefined = `${server.url}${prefix}/feeds/${section}.${format}`;
   while (url && documents.length < 50) {
     const res: Response = await fetch(url);
     expect(res.status, url).toBe(200);
@@ -46,7 +48,11 @@ async function walk(section: string, format: (typeof FORMATS)[number]) {
 function idsOf(format: string, body: string): string[] {
   const parsed = parseWithFeedsmith(body) as any;
   const items = format === "json" ? parsed.feed.items : format === "atom" ? parsed.feed.entries : parsed.feed.items;
-  return (items ?? []).map((i: any) => String(format === "rss" ? i.guid?.value : i.id).replace(/^tag:[^:]+:article:/, ""));
+  return (items ?? []).map((i: any) =>
+    String(format === "rss" ? i.guid?.value : i.id)
+      .replace(/^tag:[^:]+:article:/, "")
+      .replace(/:zh-hans$/, ""),
+  );
 }
 
 beforeAll(async () => {
@@ -65,7 +71,11 @@ beforeAll(async () => {
     }
   };
   for (;;) {
-    if ((await holds("all")) && (await holds("shijie"))) break;
+    if ((await holds("all")) && (await holds("shijie"))) {
+      // The twins' documents are written in the same step, but KV may take them a moment later.
+      const hans = (await walk("shijie", "json", "/zh-hans").catch(() => [])).flatMap((d) => idsOf("json", d.body)).sort();
+      if (JSON.stringify(hans) === JSON.stringify(expected("shijie"))) break;
+    }
     if (Date.now() > deadline) throw new Error("the archives never settled");
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -103,6 +113,42 @@ describe("a late subscriber", () => {
           expect(report.links.current, name).toBe(`${server.url}/feeds/${section}.${format}`);
           expect(doc.body, name).toContain("<fh:archive/>");
         }
+      }
+    }
+  });
+
+  it("follows prev-archive from /zh-hans/feeds/shijie.atom too: the twins' archives, in Simplified, hold every article once", async () => {
+    for (const format of FORMATS) {
+      const documents = await walk("shijie", format, "/zh-hans");
+      expect(documents.length, format).toBeGreaterThan(2);
+      for (const doc of documents) expect(doc.url, format).toContain(`${server.url}/zh-hans/feeds/shijie`);
+      const ids = documents.flatMap((d) => idsOf(format, d.body));
+      expect(ids.length, format).toBe(new Set(ids).size);
+      expect(ids.sort(), format).toEqual(expected("shijie"));
+    }
+  });
+
+  it("finds zh-Hans archives that feedparser, feedsmith and the JSON Feed rules read without complaint, nothing left in Traditional", async () => {
+    mkdirSync("test-artifacts/archives", { recursive: true });
+    for (const format of FORMATS) {
+      const documents = (await walk("shijie", format, "/zh-hans")).slice(1);
+      for (const doc of documents) {
+        const name = `zh-hans-shijie-${doc.url.split("/").at(-1)}`;
+        writeFileSync(`test-artifacts/archives/${name}`, doc.body);
+        expect(() => parseWithFeedsmith(doc.body), name).not.toThrow();
+        // Whatever the converter would still change is text a mainland reader finds unconverted.
+        expect(toSimplified(doc.body) === doc.body, name).toBe(true);
+        if (format === "json") {
+          expect(jsonFeedProblems(JSON.parse(doc.body)), name).toEqual([]);
+          expect(JSON.parse(doc.body).language, name).toBe("zh-Hans");
+          continue;
+        }
+        const report = checkWithPython([{ name, body: doc.body }]).get(name)!;
+        expect(report.wellformed, name).toBe(true);
+        expect(report.bozo, `${name}: ${report.bozo_exception}`).toBe(0);
+        expect(report.links.current, name).toBe(`${server.url}/zh-hans/feeds/shijie.${format}`);
+        expect(doc.body, name).toContain("<fh:archive/>");
+        expect(doc.body, name).toContain(`${server.url}/feeds/shijie/archive/${doc.url.split("/").at(-1)}`);
       }
     }
   });
