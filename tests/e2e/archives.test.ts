@@ -5,9 +5,9 @@
 // Simplified twin, /zh-hans/feeds/shijie.atom, whose archives are the twins' own, in Simplified.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { toSimplified } from "../../src/feeds/zh-hans/convert";
 import { pushArticles, withdrawArticle } from "../../scripts/lib/cms-client.mjs";
 import { sampleArticles, seedArticle } from "../../scripts/lib/sample-articles.mjs";
+import { toSimplified } from "../../src/feeds/zh-hans/convert";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
 import { checkWithPython, jsonFeedProblems, parseWithFeedsmith } from "./helpers/parsers";
 
