@@ -1,35 +1,57 @@
 // The change feed's KV reads: the log's head, its pages and the items of entries. Reads never call
-// the Newsroom. Pages only grow and items never change, so a read that is behind shows less, never other.
+// the Newsroom. Pages only grow and items never change, so a read that is behind shows less, never other;
+// so this isolate may answer from what it read (src/feeds/isolate-memo.ts): the head and pages for `memoMs`,
+// items (once found) for as long as it holds them.
 import { KV_MUTABLE_CACHE_TTL } from "../config/cache";
 import { CHANGE_PAGE_SIZE, type ChangeHead, type ChangeItem, type ChangePage, needsItem, pageOf } from "../feeds/change-log";
+import { isolateMemo, textBytes } from "../feeds/isolate-memo";
 import { changeHeadKey, changeItemKey, changePageKey } from "../storage/kv-keys";
 import { pageComplete } from "./change-view";
 
 /** KV's minimum edge cache: a page or the head may look up to this much shorter than it is. */
 const MUTABLE_CACHE_TTL = KV_MUTABLE_CACHE_TTL;
 
-export function loadChangeHead(kv: KVNamespace): Promise<ChangeHead | null> {
-  return kv.get<ChangeHead>(changeHeadKey(), { type: "json", cacheTtl: MUTABLE_CACHE_TTL });
+export function loadChangeHead(kv: KVNamespace, memoMs = 0): Promise<ChangeHead | null> {
+  return recentJson<ChangeHead>(kv, changeHeadKey(), memoMs);
 }
 
-export function loadChangePage(kv: KVNamespace, page: number): Promise<ChangePage | null> {
-  return kv.get<ChangePage>(changePageKey(page), { type: "json", cacheTtl: MUTABLE_CACHE_TTL });
+export function loadChangePage(kv: KVNamespace, page: number, memoMs = 0): Promise<ChangePage | null> {
+  return recentJson<ChangePage>(kv, changePageKey(page), memoMs);
 }
 
-/** Items by entry position, in one bulk read (at most 100 positions); a missing one is absent from the map. */
-export async function loadChangeItems(kv: KVNamespace, seqs: readonly number[]): Promise<Map<number, ChangeItem>> {
-  const items = new Map<number, ChangeItem>();
-  if (seqs.length === 0) return items;
-  const values = await kv.get<ChangeItem>(
-    seqs.map((s) => changeItemKey(s)),
-    // Not "immutable": KV caches a miss too, and an item read just before it lands must not stay missing for long.
-    { type: "json", cacheTtl: MUTABLE_CACHE_TTL },
-  );
-  for (const seq of seqs) {
-    const item = values.get(changeItemKey(seq));
-    if (item) items.set(seq, item);
+function recentJson<T>(kv: KVNamespace, key: string, memoMs: number): Promise<T | null> {
+  return isolateMemo.recent(key, memoMs, async () => {
+    const text = await kv.get(key, { type: "text", cacheTtl: MUTABLE_CACHE_TTL });
+    return { value: text === null ? null : (JSON.parse(text) as T), bytes: textBytes(text) };
+  });
+}
+
+/**
+ * Items by entry position, in one bulk read (at most 100 positions) of those this isolate does not hold (all
+ * of them when `memoMs` is 0); a missing one is absent from the map.
+ */
+export async function loadChangeItems(kv: KVNamespace, seqs: readonly number[], memoMs = 0): Promise<Map<number, ChangeItem>> {
+  const texts = new Map<number, string>();
+  for (const seq of memoMs > 0 ? seqs : []) {
+    const held = isolateMemo.item(changeItemKey(seq));
+    if (held !== undefined) texts.set(seq, held);
   }
-  return items;
+  const unread = seqs.filter((seq) => !texts.has(seq));
+  if (unread.length > 0) {
+    const values = await kv.get(
+      unread.map((s) => changeItemKey(s)),
+      // Not "immutable": KV caches a miss too, and an item read just before it lands must not stay missing for long.
+      { type: "text", cacheTtl: MUTABLE_CACHE_TTL },
+    );
+    for (const seq of unread) {
+      const text = values.get(changeItemKey(seq));
+      if (!text) continue;
+      texts.set(seq, text);
+      // Found once, an item never changes under its key (a miss is not held: it may land any moment).
+      if (memoMs > 0) isolateMemo.keepItem(changeItemKey(seq), text);
+    }
+  }
+  return new Map([...texts].map(([seq, text]) => [seq, JSON.parse(text) as ChangeItem]));
 }
 
 /** What a pull reads from position `after` on before it knows the partner's licence (see readAhead). */
@@ -48,10 +70,10 @@ export interface ReadAhead {
  * show an article to someone, whichever partner this turns out to be. Once the desk answers, what the
  * licence shows is then mostly read already: a pull waits for about one KV read besides the desk, not three.
  */
-export function readAhead(kv: KVNamespace, after: number, limit: number): ReadAhead {
+export function readAhead(kv: KVNamespace, after: number, limit: number, memoMs = 0): ReadAhead {
   const first = pageOf(after + 1);
-  const pages = new Map<number, Promise<ChangePage | null>>([[first, loadChangePage(kv, first)]]);
-  if ((first + 1) * CHANGE_PAGE_SIZE - (after + 1) < limit) pages.set(first + 1, loadChangePage(kv, first + 1));
+  const pages = new Map<number, Promise<ChangePage | null>>([[first, loadChangePage(kv, first, memoMs)]]);
+  if ((first + 1) * CHANGE_PAGE_SIZE - (after + 1) < limit) pages.set(first + 1, loadChangePage(kv, first + 1, memoMs));
   const asked = (async () => {
     const seqs: number[] = [];
     for (const read of pages.values()) {
@@ -62,11 +84,11 @@ export function readAhead(kv: KVNamespace, after: number, limit: number): ReadAh
     }
     return seqs;
   })();
-  const items = asked.then((seqs) => loadChangeItems(kv, seqs));
+  const items = asked.then((seqs) => loadChangeItems(kv, seqs, memoMs));
   // A pull refused by the desk never waits for these: their failures must not go unhandled.
   for (const read of [...pages.values(), items]) read.catch(() => {});
   return {
-    page: (n) => pages.get(n) ?? loadChangePage(kv, n),
+    page: (n) => pages.get(n) ?? loadChangePage(kv, n, memoMs),
     items,
     asked: asked.then((seqs) => new Set(seqs)),
   };

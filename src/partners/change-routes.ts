@@ -8,6 +8,7 @@ import { Hono } from "hono";
 import { publicBaseUrl } from "../config/publication";
 import { DEFAULT_CHANGES_LIMIT, MAX_CHANGES_LIMIT, pageOf } from "../feeds/change-log";
 import { linkHeader, syndicationLicense } from "../feeds/http";
+import { memoWindowMs } from "../feeds/isolate-memo";
 import { fillSlots, slotValues } from "../feeds/licence-slots";
 import { canceledItem, type NinjsVersion } from "../feeds/render/ninjs";
 import { ProblemError } from "../http/problem";
@@ -37,22 +38,23 @@ partnerChangeFeed.get("/changes", async (c) => {
   const kv = c.env.FEEDS;
   const secret = c.env.ADMIN_TOKEN;
   const now = Date.now();
+  const memoMs = memoWindowMs(c.env);
 
   // Where the pull starts is known before the partner is (the cursor's claim, checked below, or the head),
   // so the log is read from there while the key is looked up and the desk asked.
   const start =
     query.cursor === undefined
-      ? loadChangeHead(kv).then((head) => (head ? head.first - 1 : 0))
+      ? loadChangeHead(kv, memoMs).then((head) => (head ? head.first - 1 : 0))
       : peekCursor(secret, query.cursor).then((claimed) => claimed ?? 0);
-  let ahead = start.then((from) => readAhead(kv, from, query.limit));
+  let ahead = start.then((from) => readAhead(kv, from, query.limit, memoMs));
   ahead.catch(() => {});
 
-  const [partnerId, hash] = await keyPartner(kv, key, Promise.resolve());
+  const [partnerId, hash] = await keyPartner(kv, key, Promise.resolve(), memoMs);
   let after = await start;
   if (query.cursor !== undefined) {
     const decoded = await decodeCursor(secret, partnerId, query.cursor);
     if (decoded === null) throw badParam("cursor", "this is not a cursor given to you by this service; start again without one");
-    if (decoded !== after) ahead = Promise.resolve(readAhead(kv, decoded, query.limit));
+    if (decoded !== after) ahead = Promise.resolve(readAhead(kv, decoded, query.limit, memoMs));
     after = decoded;
   }
   const [{ partner }, read] = await Promise.all([pull(c.env, partnerId, { keyHash: hash, feed: "changes", now }), ahead]);
@@ -79,7 +81,7 @@ partnerChangeFeed.get("/changes", async (c) => {
   const shown = walked.changes.filter((t) => t.type !== "withdrawn").map((t) => t.entry.seq);
   const [items, asked] = await Promise.all([read.items, read.asked]);
   const rest = shown.filter((seq) => !asked.has(seq));
-  if (rest.length) for (const [seq, item] of await loadChangeItems(kv, rest)) items.set(seq, item);
+  if (rest.length) for (const [seq, item] of await loadChangeItems(kv, rest, memoMs)) items.set(seq, item);
   const { changes: taken, resumeAfter } = untilMissingItem(walked, (seq) => items.has(seq));
 
   const values = slotValues(partnerSlots(partner));

@@ -40,7 +40,12 @@ partnerFeeds.get("/feeds/:file", async (c) => {
   const base = publicBaseUrl(c.env, c.req.url);
   const now = Date.now();
 
-  const [partnerId, hash, index] = await keyPartner(c.env.FEEDS, key, loadIndex(c.env.FEEDS, section.slug, memoWindowMs(c.env)));
+  const [partnerId, hash, index] = await keyPartner(
+    c.env.FEEDS,
+    key,
+    loadIndex(c.env.FEEDS, section.slug, memoWindowMs(c.env)),
+    memoWindowMs(c.env),
+  );
   const outcome = await pull(c.env, partnerId, {
     keyHash: hash,
     feed: `${section.slug}.${format}`,
@@ -89,7 +94,12 @@ partnerFeeds.get("/withdrawals", async (c) => {
   const since = parseSince(url.searchParams);
   const base = publicBaseUrl(c.env, c.req.url);
   const now = Date.now();
-  const [partnerId, hash, index] = await keyPartner(c.env.FEEDS, key, loadIndex(c.env.FEEDS, ALL_SECTIONS, memoWindowMs(c.env)));
+  const [partnerId, hash, index] = await keyPartner(
+    c.env.FEEDS,
+    key,
+    loadIndex(c.env.FEEDS, ALL_SECTIONS, memoWindowMs(c.env)),
+    memoWindowMs(c.env),
+  );
   // No `access`: the list stays open after the licence ends, so a partner can still take content down.
   const { partner } = await pull(c.env, partnerId, { keyHash: hash, feed: "withdrawals", now });
   const list = withdrawalList(partner, index.withdrawals, since, now);

@@ -2,6 +2,7 @@
 // the request, its partner from the key's digest in KV, and one RPC to that partner's desk (key,
 // rate limit, licence, usage count). Every refusal becomes problem+json here.
 import { CACHE_CONTROL } from "../config/cache";
+import { isolateMemo, textBytes } from "../feeds/isolate-memo";
 import { ProblemError } from "../http/problem";
 import { partnerKeyKey } from "../storage/kv-keys";
 import type { PullOutcome, PullRequest } from "./desk";
@@ -16,10 +17,23 @@ export function requireKey(authorization: string | undefined, url: URL): string 
   return key;
 }
 
-/** The key's digest and its partner's id, from KV; `alongside` is read in parallel with the lookup. */
-export async function keyPartner<T>(kv: KVNamespace, key: string, alongside: Promise<T>): Promise<readonly [string, string, T]> {
+/**
+ * The key's digest and its partner's id, from KV (or what this isolate read of it within `memoMs`: a digest
+ * names one partner for good, and the desk still decides whether the key is current); `alongside` is read
+ * in parallel with the lookup.
+ */
+export async function keyPartner<T>(
+  kv: KVNamespace,
+  key: string,
+  alongside: Promise<T>,
+  memoMs = 0,
+): Promise<readonly [string, string, T]> {
   const hash = await keyHash(key);
-  const [partnerId, other] = await Promise.all([kv.get(partnerKeyKey(hash)), alongside]);
+  const lookup = isolateMemo.recent(partnerKeyKey(hash), memoMs, async () => {
+    const id = await kv.get(partnerKeyKey(hash));
+    return { value: id, bytes: textBytes(id) };
+  });
+  const [partnerId, other] = await Promise.all([lookup, alongside]);
   if (partnerId === null) throw unauthorized("This partner key is not valid (it may have been replaced by a newer one).");
   return [partnerId, hash, other] as const;
 }
