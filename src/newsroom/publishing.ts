@@ -9,7 +9,7 @@ import { type PublishedSection, publishedItemsTag, RENDERER_VERSION, sectionInde
 import { embargoLifted, epochMs, type StoredArticle } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
-import { articleRow, lastChange, newestPublished, newestPublishedIds, recentWithdrawals } from "./archive";
+import { articleRow, lastChange, newestPublished, newestPublishedIds, ParsedArticles, recentWithdrawals } from "./archive";
 import { ChangeLog } from "./change-log";
 import { articleItemDeletes, articleItemWrites, cachedFragments } from "./fragment-cache";
 import { MonthlyArchives } from "./monthly-archives";
@@ -25,6 +25,8 @@ export class Publishing {
   private readonly built = new Map<string, PublishedSection>();
   /** Sections whose writes landed in this run, for the listeners. */
   private landed: PublishedSection[] = [];
+  /** The window's documents, parsed once per version for every section build of this object's life. */
+  private readonly parsed = new ParsedArticles();
 
   /** What each kind of dirty key publishes, built synchronously from SQLite when the key is due. */
   private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
@@ -159,7 +161,7 @@ export class Publishing {
 
   /** A section's snapshot from the archive, under a new revision, turned into its KV writes. */
   private section(section: string, now: number): KvWrite[] {
-    const items = newestPublished(this.sql, section);
+    const items = newestPublished(this.sql, section, this.parsed);
     // Where the current feed's window now ends decides what the archives hold (and which months to rebuild).
     const archived = this.archives.sectionPublished(section, items, now);
     const nextEmbargo = items

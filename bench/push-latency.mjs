@@ -1,0 +1,79 @@
+// `node bench/push-latency.mjs`: the single-push tail alone, without the whole bench. Starts the Worker with
+// `wrangler dev`, stores PUSH_STORED articles (100-article batches), then sends PUSH_COUNT single signed pushes
+// one at a time and prints their p50/p90/p99/max (ms), beside a trivial request's under the same load. For
+// before/after comparisons of the Newsroom's write path; the machine's load moves every figure, so compare runs made
+// back to back.
+import { randomBytes } from "node:crypto";
+import { rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import { pushArticles } from "../scripts/lib/cms-client.mjs";
+import { archiveSlice } from "./lib/articles.mjs";
+import { startWrangler } from "./lib/dev-server.mjs";
+import { batches, deliver, percentile } from "./lib/ingest.mjs";
+
+const STORED = Number(process.env.PUSH_STORED ?? 1000);
+const COUNT = Number(process.env.PUSH_COUNT ?? 300);
+const log = (...args) => console.error(`[push ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+const secret = `whsec_${randomBytes(32).toString("base64")}`;
+const worker = await startWrangler({
+  label: "push",
+  vars: (port) => ({
+    CMS_WEBHOOK_SECRET: secret,
+    ADMIN_TOKEN: randomBytes(24).toString("base64url"),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+  }),
+});
+try {
+  log(`storing ${STORED} articles…`);
+  await deliver(worker.url, secret, batches(archiveSlice(0, STORED)), { concurrency: 4 });
+  // Let the loading's publishing settle (its newest article in `all`, then the rest of the backlog), so the
+  // pushes meet only the publishing they cause themselves.
+  const newest = archiveSlice(STORED - 1, 1)[0].id;
+  for (let tries = 0; tries < 600; tries++) {
+    const feed = await (await fetch(`${worker.url}/feeds/all.json`)).json().catch(() => ({ items: [] }));
+    if (feed.items?.[0]?.id.endsWith(`:${newest}`)) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  await new Promise((r) => setTimeout(r, Number(process.env.PUSH_SETTLE_MS ?? 20_000)));
+  log(
+    `${COUNT} single pushes, one at a time (load average ${loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")})…`,
+  );
+  // After each push, a GET /healthz (no storage, no Durable Object): what the machine and wrangler dev's proxy
+  // alone cost at that moment, so a push's figures can be read against the load they were measured under.
+  const pushes = [];
+  const health = [];
+  for (const article of archiveSlice(STORED, COUNT)) {
+    const t = performance.now();
+    const { status, body } = await pushArticles(worker.url, secret, article);
+    pushes.push(performance.now() - t);
+    if (status !== 200) throw new Error(`push answered ${status}: ${JSON.stringify(body)}`);
+    const h = performance.now();
+    await fetch(`${worker.url}/healthz`);
+    health.push(performance.now() - h);
+  }
+  const summary = (latencies) => {
+    latencies.sort((a, b) => a - b);
+    const ms = (x) => Math.round(x * 10) / 10;
+    return {
+      p50_ms: ms(percentile(latencies, 0.5)),
+      p90_ms: ms(percentile(latencies, 0.9)),
+      p99_ms: ms(percentile(latencies, 0.99)),
+      max_ms: ms(latencies.at(-1)),
+    };
+  };
+  console.log(
+    JSON.stringify({
+      stored: STORED,
+      pushes: COUNT,
+      push: summary(pushes),
+      healthz: summary(health),
+      load_average: loadavg().map((x) => Math.round(x * 100) / 100),
+    }),
+  );
+} finally {
+  await worker.stop();
+  rmSync(worker.stateDir, { recursive: true, force: true });
+}
