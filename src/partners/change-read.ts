@@ -5,6 +5,7 @@
 import { KV_MUTABLE_CACHE_TTL } from "../config/cache";
 import { CHANGE_PAGE_SIZE, type ChangeHead, type ChangeItem, type ChangePage, needsItem, pageOf } from "../feeds/change-log";
 import { isolateMemo, textBytes } from "../feeds/isolate-memo";
+import { NINJS_VERSIONS } from "../feeds/render/ninjs";
 import { changeHeadKey, changeItemKey, changePageKey } from "../storage/kv-keys";
 import { pageComplete } from "./change-view";
 
@@ -31,27 +32,33 @@ function recentJson<T>(kv: KVNamespace, key: string, memoMs: number): Promise<T 
  * of them when `memoMs` is 0); a missing one is absent from the map.
  */
 export async function loadChangeItems(kv: KVNamespace, seqs: readonly number[], memoMs = 0): Promise<Map<number, ChangeItem>> {
-  const texts = new Map<number, string>();
+  const items = new Map<number, ChangeItem>();
   for (const seq of memoMs > 0 ? seqs : []) {
-    const held = isolateMemo.item(changeItemKey(seq));
-    if (held !== undefined) texts.set(seq, held);
+    const held = heldItem(seq);
+    if (held) items.set(seq, held);
   }
-  const unread = seqs.filter((seq) => !texts.has(seq));
+  const unread = seqs.filter((seq) => !items.has(seq));
   if (unread.length > 0) {
-    const values = await kv.get(
+    const values = await kv.get<ChangeItem>(
       unread.map((s) => changeItemKey(s)),
       // Not "immutable": KV caches a miss too, and an item read just before it lands must not stay missing for long.
-      { type: "text", cacheTtl: MUTABLE_CACHE_TTL },
+      { type: "json", cacheTtl: MUTABLE_CACHE_TTL },
     );
     for (const seq of unread) {
-      const text = values.get(changeItemKey(seq));
-      if (!text) continue;
-      texts.set(seq, text);
-      // Found once, an item never changes under its key (a miss is not held: it may land any moment).
-      if (memoMs > 0) isolateMemo.keepItem(changeItemKey(seq), text);
+      const item = values.get(changeItemKey(seq));
+      if (!item) continue;
+      items.set(seq, item);
+      // Found once, an item never changes under its key (a miss is not held: it may land any moment). Each
+      // ninjs version is held as the text a pull copies, so a held item costs no parsing.
+      if (memoMs > 0) for (const version of NINJS_VERSIONS) isolateMemo.keepItem(`${changeItemKey(seq)}|${version}`, item[version]);
     }
   }
-  return new Map([...texts].map(([seq, text]) => [seq, JSON.parse(text) as ChangeItem]));
+  return items;
+}
+
+function heldItem(seq: number): ChangeItem | null {
+  const [v22, v31] = NINJS_VERSIONS.map((version) => isolateMemo.item(`${changeItemKey(seq)}|${version}`));
+  return v22 !== undefined && v31 !== undefined ? { "2.2": v22, "3.1": v31 } : null;
 }
 
 /** What a pull reads from position `after` on before it knows the partner's licence (see readAhead). */

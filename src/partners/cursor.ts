@@ -37,8 +37,30 @@ function cursorKey(secret: string, algorithm: "AES-GCM" | "AES-CTR" = "AES-GCM")
   return key;
 }
 
+/**
+ * Cursors sealed in this isolate, by partner and position (for the current secret). Any cursor for a position
+ * serves as well as another, and sealing one per change shown is most of a change pull's own work.
+ */
+const sealed = new Map<string, string>();
+let sealedUnder: string | null = null;
+const SEALED_MAX = 20_000;
+
 /** The cursor that resumes right after log position `seq` (0: before the first entry). */
 export async function encodeCursor(secret: string, partnerId: string, seq: number): Promise<string> {
+  if (sealedUnder !== secret) {
+    sealed.clear();
+    sealedUnder = secret;
+  }
+  const name = `${partnerId}\u0000${seq}`;
+  const held = sealed.get(name);
+  if (held !== undefined) return held;
+  const cursor = await sealCursor(secret, partnerId, seq);
+  if (sealed.size >= SEALED_MAX) sealed.delete(sealed.keys().next().value!);
+  sealed.set(name, cursor);
+  return cursor;
+}
+
+async function sealCursor(secret: string, partnerId: string, seq: number): Promise<string> {
   const plain = new Uint8Array(1 + SEQ_BYTES);
   plain[0] = FORMAT;
   let rest = seq;

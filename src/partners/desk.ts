@@ -97,6 +97,7 @@ export class PartnerDesk extends DurableObject<Env> {
       };
       const granted = await licenceRegistry(this.env).claim(id, licenceRecord(partner), before?.partner.license.id ?? null);
       if (!granted) return { kind: "conflict" };
+      this.held = null;
       this.sql.exec(
         `INSERT INTO partner (only, doc, revision, key_hash) VALUES (1, ?, 1, NULL)
          ON CONFLICT (only) DO UPDATE SET doc = excluded.doc, revision = partner.revision + 1`,
@@ -116,6 +117,7 @@ export class PartnerDesk extends DurableObject<Env> {
       const current = this.current();
       if (!current) return false;
       const partner: PartnerRecord = { ...current.partner, key_issued_at: new Date(now).toISOString() };
+      this.held = null;
       this.sql.exec("UPDATE partner SET doc = ?, key_hash = ? WHERE only = 1", JSON.stringify(partner), keyHash);
       return true;
     });
@@ -144,12 +146,20 @@ export class PartnerDesk extends DurableObject<Env> {
       const { partner, revision } = fresh;
       const now = Date.now();
       const window = Math.floor(now / MINUTE_MS);
-      this.sql.exec("DELETE FROM rate WHERE window <> ?", window);
-      const used = this.sql.exec<{ count: number }>("SELECT count FROM rate WHERE window = ?", window).toArray()[0]?.count ?? 0;
-      if (used >= partner.rate_limit_per_minute) {
+      // One statement counts the pull in this minute's window, unless the window is full (then no row comes back).
+      const counted = this.sql
+        .exec<{ count: number }>(
+          `INSERT INTO rate (window, count) VALUES (?, 1)
+           ON CONFLICT (window) DO UPDATE SET count = count + 1 WHERE count < ? RETURNING count`,
+          window,
+          partner.rate_limit_per_minute,
+        )
+        .toArray()[0];
+      if (!counted) {
         return { kind: "rate-limited", retryAfterSeconds: Math.max(1, Math.ceil(((window + 1) * MINUTE_MS - now) / 1000)) };
       }
-      this.sql.exec("INSERT INTO rate (window, count) VALUES (?, 1) ON CONFLICT (window) DO UPDATE SET count = count + 1", window);
+      // A new window: the earlier ones are done with.
+      if (counted.count === 1) this.sql.exec("DELETE FROM rate WHERE window <> ?", window);
 
       if (request.access) {
         const access = feedAccess(partner, request.access.section, request.access.query, request.now);
@@ -177,14 +187,28 @@ export class PartnerDesk extends DurableObject<Env> {
       feed,
       status,
     );
-    this.sql.exec("DELETE FROM usage WHERE day < ?", utcDay(now - USAGE_RETENTION_DAYS * 24 * 3600 * 1000));
+    // Days past retention go once per UTC day this object is awake, not on every pull.
+    if (this.prunedDay !== day) {
+      this.sql.exec("DELETE FROM usage WHERE day < ?", utcDay(now - USAGE_RETENTION_DAYS * 24 * 3600 * 1000));
+      this.prunedDay = day;
+    }
   }
 
+  /** The UTC day usage was last pruned on, in this object's memory. */
+  private prunedDay: string | null = null;
+  /**
+   * The partner row as last read or written here: this object is the only writer of its SQLite, so it stays
+   * right until put or issueKey changes the row (they drop it). Saves parsing the record on every pull.
+   */
+  private held: { partner: PartnerRecord; revision: number; keyHash: string | null } | null = null;
+
   private current(): { partner: PartnerRecord; revision: number; keyHash: string | null } | null {
+    if (this.held) return this.held;
     const row = this.sql
       .exec<{ doc: string; revision: number; key_hash: string | null }>("SELECT doc, revision, key_hash FROM partner WHERE only = 1")
       .toArray()[0];
-    return row ? { partner: JSON.parse(row.doc) as PartnerRecord, revision: row.revision, keyHash: row.key_hash } : null;
+    this.held = row ? { partner: JSON.parse(row.doc) as PartnerRecord, revision: row.revision, keyHash: row.key_hash } : null;
+    return this.held;
   }
 }
 
