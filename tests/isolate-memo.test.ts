@@ -41,16 +41,23 @@ describe("IsolateMemo, clocked", () => {
     expect(reads).toBe(3);
   });
 
-  it("lets concurrent requests share one read, and forgets a read that failed", async () => {
-    const memo = new IsolateMemo(() => 0);
+  it("holds values, never a read in flight (it belongs to its request): reads that overlap each go to KV, and a failed one is not held", async () => {
+    let now = 0;
+    const memo = new IsolateMemo(() => now);
     let reads = 0;
-    const slow = async () => {
+    const slow = (value: string) => async () => {
       reads++;
       await new Promise((r) => setTimeout(r, 5));
-      return { value: "v", bytes: 2 };
+      return { value, bytes: 2 };
     };
-    expect(await Promise.all([memo.recent("k", WINDOW, slow), memo.recent("k", WINDOW, slow)])).toEqual(["v", "v"]);
-    expect(reads).toBe(1);
+    const first = memo.recent("k", WINDOW, slow("older"));
+    now = 10;
+    const second = memo.recent("k", WINDOW, slow("newer"));
+    expect(await Promise.all([first, second])).toEqual(["older", "newer"]);
+    expect(reads).toBe(2);
+    // The read begun last is the one held, whichever finished last.
+    expect(await memo.recent("k", WINDOW, slow("unused"))).toBe("newer");
+    expect(reads).toBe(2);
     await expect(memo.recent("bad", WINDOW, () => Promise.reject(new Error("KV down")))).rejects.toThrow("KV down");
     expect(await memo.recent("bad", WINDOW, async () => ({ value: "ok", bytes: 4 }))).toBe("ok");
   });

@@ -32,7 +32,7 @@ interface Held {
   /** When its KV read began: the value is at least this fresh. */
   at: number;
   bytes: number;
-  value: Promise<unknown>;
+  value: unknown;
 }
 
 /** One isolate's memory: module state is per isolate, shared by its requests. Exported as a class so tests can clock it. */
@@ -48,32 +48,25 @@ export class IsolateMemo {
   ) {}
 
   /**
-   * A changing key's value, read by `load` at most `windowMs` ago. Concurrent requests share one read (the
-   * first one's), so a burst after the window reads KV once. A failed read is forgotten at once.
+   * A changing key's value, read by `load` at most `windowMs` ago. Only values are held, never a read in flight:
+   * a KV read belongs to the request that made it (Workers refuses its I/O to any other request), so requests
+   * that miss together each read, and the read begun last is kept. A failed read is not held.
    */
-  recent<T>(key: string, windowMs: number, load: () => Promise<Sized<T>>): Promise<T> {
-    if (windowMs <= 0) return load().then((r) => r.value);
-    const now = this.now();
+  async recent<T>(key: string, windowMs: number, load: () => Promise<Sized<T>>): Promise<T> {
+    if (windowMs <= 0) return (await load()).value;
+    const started = this.now();
     const held = this.recentHeld.get(key);
-    if (held && now - held.at < windowMs) return held.value as Promise<T>;
-    if (held) this.forget(key, held);
-    const entry: Held = { at: now, bytes: 0, value: Promise.resolve() };
-    entry.value = load().then(
-      (read) => {
-        if (this.recentHeld.get(key) === entry) {
-          entry.bytes = read.bytes + key.length * 2;
-          this.recentBytes += entry.bytes;
-          this.evictRecent();
-        }
-        return read.value;
-      },
-      (error: unknown) => {
-        if (this.recentHeld.get(key) === entry) this.recentHeld.delete(key);
-        throw error;
-      },
-    );
-    this.recentHeld.set(key, entry);
-    return entry.value as Promise<T>;
+    if (held && started - held.at < windowMs) return held.value as T;
+    const read = await load();
+    const current = this.recentHeld.get(key);
+    if (!current || current.at <= started) {
+      if (current) this.forget(key, current);
+      const entry: Held = { at: started, bytes: read.bytes + key.length * 2, value: read.value };
+      this.recentHeld.set(key, entry);
+      this.recentBytes += entry.bytes;
+      this.evictRecent();
+    }
+    return read.value;
   }
 
   /** An item held by this isolate (and now the most recently used), or undefined. */
