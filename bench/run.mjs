@@ -18,7 +18,7 @@ import { kvSizes, newsroomState } from "./lib/local-state.mjs";
 import { machine } from "./lib/machine.mjs";
 import { profileRequests } from "./lib/profile.mjs";
 import { measureRenderCost } from "./lib/render-cost.mjs";
-import { renderReport, renderWebSubReport } from "./lib/report.mjs";
+import { renderReport, renderWebSubReport, websubTargets } from "./lib/report.mjs";
 import { measureWebSub } from "./lib/websub.mjs";
 
 const SMALL = 1000;
@@ -117,6 +117,8 @@ mkdirSync("bench/results", { recursive: true });
 const stamped = `bench/results/${ONLY_WEBSUB ? "websub-" : ""}${results.started_at.replaceAll(":", "-")}.json`;
 writeFileSync(stamped, `${JSON.stringify(results, null, 2)}\n`); // the raw figures first, whatever the report does
 if (ONLY_WEBSUB) {
+  results.targets = websubTargets(results.websub);
+  writeFileSync(stamped, `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync("bench/results/websub-latest.json", `${JSON.stringify(results, null, 2)}\n`);
   console.log(renderWebSubReport(results.websub));
 } else {
