@@ -29,6 +29,12 @@ import { type TopicSpec, topicScript } from "./topic";
 const BATCH = 40;
 /** Requests in flight at once to one callback host, per shard: a host with many callbacks is served in turn. */
 export const HOST_IN_FLIGHT = 4;
+/**
+ * Requests one host may have claimed in an instance (in flight, or queued for one of its HOST_IN_FLIGHT slots):
+ * a reader service with hundreds of callbacks at one host is served by a few lanes that start its next request
+ * as soon as one ends, not one alarm run per HOST_IN_FLIGHT requests.
+ */
+const HOST_CLAIMED = BATCH;
 /** Verifications pending for one callback host, per shard: beyond it, subscribing there waits (429). */
 export const MAX_PENDING_PER_HOST = 50;
 /** Subscriptions per callback host, per shard: enough for a big reader service, not for a flood. */
@@ -83,8 +89,10 @@ export class WebSubHub extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /** Whether this instance has written the section's "listening" flag for the Newsroom (see websubListeningKey). */
   private listening = false;
-  /** Requests this instance has started and not yet recorded, by key; their rows are also claimed in SQLite. */
+  /** Requests this instance has claimed and not yet recorded, by key (→ host); their rows are also claimed in SQLite. */
   private readonly inFlight = new Map<string, string>();
+  /** Per callback host: requests under way, and those waiting for a slot (at most HOST_IN_FLIGHT under way). */
+  private readonly hostSlots = new Map<string, { busy: number; waiting: (() => void)[] }>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -346,7 +354,7 @@ export class WebSubHub extends DurableObject<Env> {
     return out;
   }
 
-  /** Up to `room` rows, at most HOST_IN_FLIGHT in flight per host (counting what is already), none already in flight. */
+  /** Up to `room` rows, at most HOST_CLAIMED claimed per host (counting what is already), none already claimed. */
   private pickByHost<T extends { host: string }>(rows: T[], room: number, key: (row: T) => string): T[] {
     const perHost = new Map<string, number>();
     for (const host of this.inFlight.values()) perHost.set(host, (perHost.get(host) ?? 0) + 1);
@@ -355,7 +363,7 @@ export class WebSubHub extends DurableObject<Env> {
       if (picked.length >= room) break;
       const k = key(row);
       const n = perHost.get(row.host) ?? 0;
-      if (this.inFlight.has(k) || n >= HOST_IN_FLIGHT) continue;
+      if (this.inFlight.has(k) || n >= HOST_CLAIMED) continue;
       perHost.set(row.host, n + 1);
       this.inFlight.set(k, row.host);
       picked.push(row);
@@ -369,11 +377,10 @@ export class WebSubHub extends DurableObject<Env> {
     let confirmed = false;
     let baseline: FeedIndex | null = null;
     try {
-      confirmed = await verifyIntent({
-        mode: intent.mode,
-        topic: intent.topic,
-        callback: intent.callback,
-        leaseSeconds: intent.lease_seconds,
+      confirmed = await this.atHost(intent.host, () => {
+        // Claimed from now: it may have waited for its host's slot.
+        this.sql.exec("UPDATE intents SET due_ms = ? WHERE id = ? AND created_ms = ?", Date.now() + CLAIM_MS, intent.id, intent.created_ms);
+        return verifyIntent({ mode: intent.mode, topic: intent.topic, callback: intent.callback, leaseSeconds: intent.lease_seconds });
       });
       // A new topic starts from what its feed shows now, so the first push is of a real change.
       if (confirmed && intent.mode === "subscribe")
@@ -422,13 +429,23 @@ export class WebSubHub extends DurableObject<Env> {
 
   /** Content distribution: POST the topic's newest body; 2xx done, 410 ends the subscription, anything else retries. */
   private async deliver(d: Delivery & { body: TopicBody }): Promise<void> {
-    const { status, error } = await pushBody({
-      callback: d.callback,
-      topic: d.topic,
-      body: d.body.bytes,
-      contentType: d.body.contentType,
-      secret: d.secret,
-      method: signatureMethod(this.env),
+    const { status, error } = await this.atHost(d.host, () => {
+      // Claimed from now: it may have waited for its host's slot (a newer body, a new generation, is due at once).
+      this.sql.exec(
+        "UPDATE deliveries SET due_ms = ? WHERE topic = ? AND callback = ? AND gen = ?",
+        Date.now() + CLAIM_MS,
+        d.topic,
+        d.callback,
+        d.gen,
+      );
+      return pushBody({
+        callback: d.callback,
+        topic: d.topic,
+        body: d.body.bytes,
+        contentType: d.body.contentType,
+        secret: d.secret,
+        method: signatureMethod(this.env),
+      });
     });
     this.inFlight.delete(`delivery:${d.topic} ${d.callback}`);
     const now = Date.now();
@@ -467,6 +484,24 @@ export class WebSubHub extends DurableObject<Env> {
         d.callback,
         d.gen,
       );
+    }
+  }
+
+  /** Runs `request` once the host has a free slot: at most HOST_IN_FLIGHT requests to one host at a time. */
+  private async atHost<T>(host: string, request: () => Promise<T>): Promise<T> {
+    let slots = this.hostSlots.get(host);
+    if (!slots) {
+      slots = { busy: 0, waiting: [] };
+      this.hostSlots.set(host, slots);
+    }
+    if (slots.busy < HOST_IN_FLIGHT) slots.busy++;
+    else await new Promise<void>((resolve) => slots.waiting.push(resolve)); // the slot is handed over as it stays busy
+    try {
+      return await request();
+    } finally {
+      const next = slots.waiting.shift();
+      if (next) next();
+      else if (--slots.busy === 0) this.hostSlots.delete(host);
     }
   }
 
