@@ -45,6 +45,8 @@ const RUN_WINDOW_MS = 1500;
 const CLAIM_MS = Math.max(VERIFY_TIMEOUT_MS, DELIVERY_TIMEOUT_MS) + 5000;
 /** When a run could start nothing, the next look is this much later (finished requests re-arm sooner). */
 const IDLE_RECHECK_MS = 500;
+/** A publish whose rendering failed (a KV read) is tried again this much later. */
+const RENDER_RETRY_MS = 5000;
 /** Retries after a failed delivery: 2 s, 4 s, 8 s… at most an hour apart, while the lease lasts. */
 const RETRY_BASE_MS = 2000;
 const RETRY_MAX_MS = 3600_000;
@@ -212,10 +214,40 @@ export class WebSubHub extends DurableObject<Env> {
   // --- publishing ------------------------------------------------------------------------------
 
   /**
-   * A section's publish has landed in KV. Each topic of the shard is selected from the new index once;
-   * only a topic whose items (ids and versions) changed is rendered, once, and owed to its subscribers.
+   * A section's publish has landed in KV: recorded (a newer one replaces one not yet rendered) and left to the
+   * alarm, so the Newsroom waits for one SQLite write here, never for this shard's rendering or its subscribers.
    */
-  async sectionPublished(published: PublishedSection): Promise<number> {
+  async sectionPublished(published: PublishedSection): Promise<void> {
+    this.sql.exec(
+      `INSERT INTO published (id, seq, published, received_ms) VALUES (1, 1, ?, ?)
+       ON CONFLICT (id) DO UPDATE SET seq = published.seq + 1, published = excluded.published, received_ms = excluded.received_ms`,
+      JSON.stringify(published),
+      Date.now(),
+    );
+    await this.schedule();
+  }
+
+  /** The recorded publish, if any: its topics selected, the changed ones rendered and owed; then the record goes. */
+  private async renderPublished(): Promise<void> {
+    const pending = this.sql.exec<{ seq: number; published: string }>("SELECT seq, published FROM published").toArray()[0];
+    if (!pending) return;
+    try {
+      await this.renderChanged(JSON.parse(pending.published) as PublishedSection);
+    } catch (error) {
+      // Reading the items failed (KV): tried again shortly, while the pushes already owed go on.
+      console.error(`websub: rendering a publish failed, retrying: ${String(error)}`);
+      this.sql.exec("UPDATE published SET received_ms = ? WHERE seq = ?", Date.now() + RENDER_RETRY_MS, pending.seq);
+      return;
+    }
+    // Only this one: a newer publish recorded while rendering stays, for the next run.
+    this.sql.exec("DELETE FROM published WHERE seq = ?", pending.seq);
+  }
+
+  /**
+   * Each topic of the shard is selected from the new index once; only a topic whose items (ids and versions)
+   * changed is rendered, once, and owed to its subscribers.
+   */
+  private async renderChanged(published: PublishedSection): Promise<number> {
     const { index, now: at } = published;
     this.expireLeases(Date.now());
     const topics = this.sql
@@ -267,13 +299,13 @@ export class WebSubHub extends DurableObject<Env> {
       );
       changed++;
     }
-    await this.schedule();
     return changed;
   }
 
   // --- the alarm: verifications, deliveries, lease ends ------------------------------------------
 
   async alarm(): Promise<void> {
+    await this.renderPublished();
     const now = Date.now();
     this.expireLeases(now);
     const intents = this.claimIntents(now);
@@ -511,6 +543,7 @@ export class WebSubHub extends DurableObject<Env> {
       .exec<{ at: number | null }>(
         `SELECT MIN(at) AS at FROM (
            SELECT MIN(due_ms) AS at FROM intents UNION ALL SELECT MIN(due_ms) FROM deliveries UNION ALL SELECT MIN(expires_ms) FROM subscriptions
+           UNION ALL SELECT MIN(received_ms) FROM published
          )`,
       )
       .one().at;

@@ -27,4 +27,9 @@ export const HUB_MIGRATIONS: readonly string[] = [
      attempts INTEGER NOT NULL DEFAULT 0, due_ms INTEGER NOT NULL, PRIMARY KEY (topic, callback)
    );
    CREATE INDEX deliveries_due ON deliveries (due_ms);`,
+  // 2. The newest section publish the Newsroom signalled, until the alarm has selected and rendered its topics
+  //    (the signal only records it, so the Newsroom's next section never waits on this shard's rendering).
+  `CREATE TABLE published (
+     id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL, published TEXT NOT NULL, received_ms INTEGER NOT NULL
+   );`,
 ];
