@@ -95,6 +95,8 @@ export class WebSubHub extends DurableObject<Env> {
   private readonly inFlight = new Map<string, string>();
   /** Per callback host: requests under way, and those waiting for a slot (at most HOST_IN_FLIGHT under way). */
   private readonly hostSlots = new Map<string, { busy: number; waiting: (() => void)[] }>();
+  /** The rendering of recorded publishes under way, if any (one at a time). */
+  private rendering: Promise<void> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -214,8 +216,9 @@ export class WebSubHub extends DurableObject<Env> {
   // --- publishing ------------------------------------------------------------------------------
 
   /**
-   * A section's publish has landed in KV: recorded (a newer one replaces one not yet rendered) and left to the
-   * alarm, so the Newsroom waits for one SQLite write here, never for this shard's rendering or its subscribers.
+   * A section's publish has landed in KV: recorded (a newer one replaces one not yet rendered), then rendered in
+   * the background, so the Newsroom waits for one SQLite write here, never for this shard's rendering or its
+   * subscribers. The alarm renders it too if this instance goes away first.
    */
   async sectionPublished(published: PublishedSection): Promise<void> {
     this.sql.exec(
@@ -225,22 +228,33 @@ export class WebSubHub extends DurableObject<Env> {
       Date.now(),
     );
     await this.schedule();
+    this.ctx.waitUntil(this.renderPublished().then(() => this.schedule()));
   }
 
-  /** The recorded publish, if any: its topics selected, the changed ones rendered and owed; then the record goes. */
-  private async renderPublished(): Promise<void> {
-    const pending = this.sql.exec<{ seq: number; published: string }>("SELECT seq, published FROM published").toArray()[0];
-    if (!pending) return;
-    try {
-      await this.renderChanged(JSON.parse(pending.published) as PublishedSection);
-    } catch (error) {
-      // Reading the items failed (KV): tried again shortly, while the pushes already owed go on.
-      console.error(`websub: rendering a publish failed, retrying: ${String(error)}`);
-      this.sql.exec("UPDATE published SET received_ms = ? WHERE seq = ?", Date.now() + RENDER_RETRY_MS, pending.seq);
-      return;
+  /** The recorded publish, rendered once at a time: a caller while it renders joins that rendering. */
+  private renderPublished(): Promise<void> {
+    this.rendering ??= this.renderRecorded().finally(() => {
+      this.rendering = null;
+    });
+    return this.rendering;
+  }
+
+  /** Each recorded publish in turn: its topics selected, the changed ones rendered and owed; then the record goes. */
+  private async renderRecorded(): Promise<void> {
+    for (;;) {
+      const pending = this.sql.exec<{ seq: number; published: string }>("SELECT seq, published FROM published").toArray()[0];
+      if (!pending) return;
+      try {
+        await this.renderChanged(JSON.parse(pending.published) as PublishedSection);
+      } catch (error) {
+        // Reading the items failed (KV): the alarm tries again shortly, while the pushes already owed go on.
+        console.error(`websub: rendering a publish failed, retrying: ${String(error)}`);
+        this.sql.exec("UPDATE published SET received_ms = ? WHERE seq = ?", Date.now() + RENDER_RETRY_MS, pending.seq);
+        return;
+      }
+      // Only this one: a newer publish recorded while rendering is rendered next.
+      this.sql.exec("DELETE FROM published WHERE seq = ?", pending.seq);
     }
-    // Only this one: a newer publish recorded while rendering stays, for the next run.
-    this.sql.exec("DELETE FROM published WHERE seq = ?", pending.seq);
   }
 
   /**
