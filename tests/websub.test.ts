@@ -7,6 +7,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { HOST_IN_FLIGHT, HostLanes } from "../src/websub/host-lanes";
 import { hubSignature, signatureMethod } from "../src/websub/signature";
 import { article, BASE, get, publish, push, request, SEED } from "./helpers/cms";
 import { TEST_SECRETS } from "./helpers/secrets";
@@ -283,6 +284,45 @@ describe("a subscription's life, the callbacks played by the stand-in network", 
       expect((await sent()).some((c) => c.url.startsWith("https://moved.example/cb?"))).toBe(true);
       expect((await listing(topic)).filter((s) => s.callback === "https://moved.example/cb")).toEqual([]);
     });
+  });
+});
+
+describe("per-host lanes", () => {
+  it("never more than HOST_IN_FLIGHT requests to one host at once, the next starting as one ends; other hosts unaffected", async () => {
+    const lanes = new HostLanes();
+    const busy = new Map<string, number>();
+    const most = new Map<string, number>();
+    const order: string[] = [];
+    const request = (host: string, name: string, ms: number) =>
+      lanes.run(host, async () => {
+        busy.set(host, (busy.get(host) ?? 0) + 1);
+        most.set(host, Math.max(most.get(host) ?? 0, busy.get(host)!));
+        await new Promise((r) => setTimeout(r, ms));
+        busy.set(host, busy.get(host)! - 1);
+        order.push(name);
+        return name;
+      });
+    const started = Date.now();
+    const crowded = Array.from({ length: 12 }, (_, i) => request("reader.example", `r${i}`, 30));
+    const other = request("elsewhere.example", "e0", 1);
+    expect(await other).toBe("e0");
+    expect(order[0]).toBe("e0"); // not queued behind the crowded host
+    expect(await Promise.all(crowded)).toEqual(Array.from({ length: 12 }, (_, i) => `r${i}`));
+    expect(most.get("reader.example")).toBe(HOST_IN_FLIGHT);
+    // 12 requests of 30 ms in 4 lanes: three waves, not twelve.
+    expect(Date.now() - started).toBeLessThan(12 * 30);
+  });
+
+  it("claims at most a run's batch per host, and never the same request twice until it is released", () => {
+    const lanes = new HostLanes();
+    const rows = Array.from({ length: 60 }, (_, i) => ({ host: "reader.example", id: i }));
+    const key = (r: { id: number }) => `delivery:${r.id}`;
+    const first = lanes.pick(rows, 100, key);
+    expect(first).toHaveLength(40);
+    expect(lanes.pick(rows, 100, key)).toEqual([]);
+    expect(lanes.pick([{ host: "elsewhere.example", id: 99 }], 100, key)).toHaveLength(1);
+    lanes.release(key(first[0]!));
+    expect(lanes.pick(rows, 100, key).map((r) => r.id)).toEqual([0]);
   });
 });
 
