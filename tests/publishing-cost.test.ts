@@ -169,6 +169,23 @@ describe("what a feed request reads", () => {
     expect(reads).toEqual([indexKey("yaowen"), ...[30, 27, 24].map((n) => itemKey(tag, `cost-${n}`, 1, "rss", "zh-Hans"))]);
   });
 
+  it("a filtered render goes into the Cache API on its second ask, so a one-off query writes no cache entry", async () => {
+    const waiting: Promise<unknown>[] = [];
+    const capturing = { waitUntil: (p: Promise<unknown>) => waiting.push(p), passThroughOnException() {} } as unknown as ExecutionContext;
+    const ask = async () => {
+      const kv = new RecordingKv(env.FEEDS);
+      const env2 = { ...env, FEEDS: kv as unknown as KVNamespace };
+      const res = await app.request("http://feeds.test/feeds/yaowen.atom?topic=transport&limit=2", {}, env2, capturing);
+      expect(res.status).toBe(200);
+      await res.text();
+      await Promise.all(waiting.splice(0));
+      return kv.reads.length;
+    };
+    expect(await ask()).toBe(3); // the index and two items, rendered and not kept
+    expect(await ask()).toBe(3); // not in the cache: rendered again, and now kept
+    expect(await ask()).toBe(1); // the index only (for the ETag): the render comes from the Cache API
+  });
+
   it("an item whose key has not reached KV yet is rendered from its article", async () => {
     const tag = await itemsTag("yaowen");
     await env.FEEDS.delete(itemKey(tag, "cost-27", 1, "json"));

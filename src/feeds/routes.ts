@@ -70,7 +70,7 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
   const cached = await caches.default.match(cacheKey);
   if (cached) return respond(cached.body, etag, modified);
   const { body, complete } = await render();
-  if (complete)
+  if (complete && askedBefore(cacheKey.url))
     c.executionCtx.waitUntil(caches.default.put(cacheKey, new Response(body, { headers: { "Cache-Control": CACHE_CONTROL.render } })));
   return respond(body, etag, modified);
 
@@ -119,6 +119,19 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
 
     return renderPublicFeed(c.env.FEEDS, { index, format, query, now, base, script, memoMs });
   }
+}
+
+/**
+ * Renders this isolate was asked for before (bounded): a render goes into the Cache API on its second ask, so a
+ * query asked once (a reader's one-off filter) costs no cache write, and one asked again is served from the cache.
+ */
+const askedRenders = new Set<string>();
+
+function askedBefore(key: string): boolean {
+  if (askedRenders.has(key)) return true;
+  if (askedRenders.size >= 10_000) askedRenders.clear();
+  askedRenders.add(key);
+  return false;
 }
 
 /** The headers that depend only on the feed and the base URL, built once per isolate. */
