@@ -34,6 +34,11 @@ export class ParsedArticles {
   private readonly held = new Map<string, { version: number; chars: number; article: StoredArticle }>();
   constructor(private readonly max = 2500) {}
 
+  /** How many parsed articles are held (never more than `max`). */
+  get size(): number {
+    return this.held.size;
+  }
+
   get(sql: SqlStorage, id: string, version: number, chars: number): StoredArticle | undefined {
     const held = this.held.get(id);
     this.held.delete(id);
