@@ -149,6 +149,7 @@ async function measureAll() {
   results.profile = await profileCases(partner);
   results.kv = { [SMALL]: kvSizes(worker.stateDir, product.kvKeys, [SECTION, "all"], product.FEED_FORMATS) };
   results.update_write = { [SMALL]: await measureUpdateWrite(SMALL) };
+  results.new_article_write = { [SMALL]: await measureNewArticleWrite(SMALL) };
   if (ONLY_SMALL) throw new StopAfterSmall();
 
   log(`ingest: ${LARGE - SMALL} more articles in 100-article batches, ${BATCH_CONCURRENCY} in flight…`);
@@ -165,6 +166,7 @@ async function measureAll() {
   results.kv[LARGE] = kvSizes(worker.stateDir, product.kvKeys, [SECTION, "all"], product.FEED_FORMATS);
   results.archives.correction = await correctOldArticle(LARGE);
   results.update_write[LARGE] = await measureUpdateWrite(LARGE);
+  results.new_article_write[LARGE] = await measureNewArticleWrite(LARGE);
   log(`ingest: 200 single pushes one at a time, archive of ${LARGE}…`);
   results.ingest.single_sequential_large = await deliver(worker.url, secret, archiveSlice(LARGE, 200), { concurrency: 1 });
   results.websub = await measureWebSub({ worker, secret, adminToken, stored: LARGE + 200, log });
@@ -219,20 +221,31 @@ async function waitPublished(url, n) {
  * indexes and bodies, and whatever else publishing adds): a correction of the newest article of
  * SECTION among the first `n`, pushed once nothing is left to publish, counted once nothing is again.
  */
-async function measureUpdateWrite(n) {
+function measureUpdateWrite(n) {
   const original = archiveSlice(0, n)
     .filter((a) => a.section === SECTION)
     .at(-1);
-  const corrected = { ...original, version: 2, title: `${original.title}(更正)` };
+  return measureWrite(n, { ...original, version: 2, title: `${original.title}(更正)` }, "update");
+}
+
+/**
+ * The same for a new article, the commonest publish: it also moves the oldest article of its section's
+ * window and of `all`'s into their archives, so the newest part of that month is rewritten (both scripts).
+ */
+function measureNewArticleWrite(n) {
+  return measureWrite(n, archiveSlice(n, 1)[0], "new article");
+}
+
+async function measureWrite(n, article, label) {
   await waitQuiet();
   const mark = Date.now() - 1;
   await new Promise((r) => setTimeout(r, 20)); // blob file times have coarse resolution on some filesystems
-  const pushed = await deliver(worker.url, secret, [corrected], { concurrency: 1 });
-  if (pushed.failures) throw new Error(`the correction was refused: ${JSON.stringify(pushed.first_failure)}`);
+  const pushed = await deliver(worker.url, secret, [article], { concurrency: 1 });
+  if (pushed.failures) throw new Error(`the ${label} was refused: ${JSON.stringify(pushed.first_failure)}`);
   await waitQuiet();
   const written = kvWrittenSince(worker.stateDir, mark);
-  log(`update write at ${n}: ${written.keys} values, ${written.bytes} bytes (archives ${written.archive_bytes})`);
-  return { article: corrected.id, ...written };
+  log(`${label} write at ${n}: ${written.keys} values, ${written.bytes} bytes (archives ${written.archive_bytes})`);
+  return { article: article.id, ...written };
 }
 
 async function waitQuiet() {
