@@ -102,8 +102,13 @@ try {
     results.websub = await measureWebSub({ worker, secret, adminToken, stored: LARGE + 200, log });
   } else await measureAll();
 } catch (error) {
-  if (!(error instanceof StopAfterSmall)) throw error;
-  log("BENCH_ONLY=small: stopping after the measurements at 1,000 articles");
+  if (error instanceof StopAfterSmall) log("BENCH_ONLY=small: stopping after the measurements at 1,000 articles");
+  else {
+    // What was measured before the failure is kept and reported; the targets it did not reach fail.
+    results.aborted = String(error?.stack ?? error);
+    log(`the run stopped early: ${error}`);
+    process.exitCode = 1;
+  }
 } finally {
   await stopAll();
   if (!process.env.BENCH_KEEP_STATE) for (const s of [worker, baseline]) rmSync(s.stateDir, { recursive: true, force: true });

@@ -303,7 +303,7 @@ describe("bad input", () => {
 });
 
 describe("a busy month", () => {
-  it("continues in parts of at most 500, chained like months, and the current feed links the newest part", async () => {
+  it("continues in small parts (≤ 48 KiB of items, ≤ 500), chained like months, and the current feed links the newest part", async () => {
     const may = Array.from({ length: 540 }, (_, i) =>
       article({
         id: `may-${String(i).padStart(3, "0")}`,
@@ -314,18 +314,36 @@ describe("a busy month", () => {
     for (let i = 0; i < may.length; i += 100) expect((await push(may.slice(i, i + 100))).status).toBe(200);
     await publish();
     const documents = await walkChain(get, "json", "/feeds/laowai-zai-gansu.json");
-    expect(documents.map((d) => [d.url.replace("http://feeds.test", ""), d.ids.length])).toEqual([
-      ["/feeds/laowai-zai-gansu.json", 20],
-      ["/feeds/laowai-zai-gansu/archive/2024-05-2.json", 20],
-      ["/feeds/laowai-zai-gansu/archive/2024-05.json", 500],
-    ]);
-    // Part 1 holds the month's oldest 500, newest first.
-    expect(documents[2]!.ids[0]).toBe("may-499");
-    expect(documents[2]!.ids.at(-1)).toBe("may-000");
-    const atom = await (await get("/feeds/laowai-zai-gansu/archive/2024-05.atom")).text();
-    expect(atom).toContain('href="http://feeds.test/feeds/laowai-zai-gansu/archive/2024-05-2.atom" rel="next-archive"');
-    expect(atom).toContain("第 1/2 部分");
-    // 540 articles publish 540 article keys and their items (four KV writes each) besides the archives.
+    const [current, ...archives] = documents;
+    expect(current!.ids).toHaveLength(20);
+    const parts = archives.length;
+    expect(parts).toBeGreaterThan(1);
+    // Newest part first, down to part 1 (`2024-05`), each named after its place in the month.
+    expect(archives.map((d) => d.url.replace("http://feeds.test/feeds/laowai-zai-gansu/archive/", ""))).toEqual(
+      Array.from({ length: parts }, (_, i) => (parts - i === 1 ? "2024-05.json" : `2024-05-${parts - i}.json`)),
+    );
+    // Every archived article once, newest first across the parts: part 1 ends with the month's oldest.
+    const ids = archives.flatMap((d) => d.ids);
+    expect(ids).toEqual(
+      may
+        .slice(0, 520)
+        .map((a) => a.id)
+        .reverse(),
+    );
+    for (const part of archives) expect(part.ids.length).toBeLessThanOrEqual(500);
+    for (const format of ["rss", "atom", "json"]) {
+      for (const [i, name] of ["2024-05", ...Array.from({ length: parts - 1 }, (_, k) => `2024-05-${k + 2}`)].entries()) {
+        const res = await get(`/feeds/laowai-zai-gansu/archive/${name}.${format}`);
+        expect(res.status, name).toBe(200);
+        const body = await res.text();
+        // The items of a part stay within the bound; the head and the links add little.
+        expect(new TextEncoder().encode(body).length, `${name}.${format}`).toBeLessThan(48 * 1024 + 8 * 1024);
+        if (format === "atom" && i === 0) {
+          expect(body).toContain('href="http://feeds.test/feeds/laowai-zai-gansu/archive/2024-05-2.atom" rel="next-archive"');
+          expect(body).toContain(`第 1/${parts} 部分`);
+        }
+      }
+    }
   }, 120_000);
 });
 

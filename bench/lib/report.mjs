@@ -22,6 +22,7 @@ export function renderReport(r, small, large) {
       `load average at start ${r.load_average_at_start?.join(" ")} (other work on the machine shares its 2 cores). ` +
       `Code: ${r.code?.commit ?? "?"}${r.code?.src_changes?.length ? ` plus uncommitted changes to ${r.code.src_changes.length} file(s) under src/` : ""}.`,
   );
+  if (r.aborted) out.push(`\n**The run stopped early** (what follows is what it measured before): ${r.aborted.split("\n")[0]}`);
 
   const feeds = r.feeds?.[small] ?? {};
   out.push(

@@ -236,7 +236,7 @@ export const API_PATHS = {
     },
   },
   "/feeds/{section}/archive/{month}.{format}": archiveDocument(
-    "An RFC 5005 archive document: the visible articles of the month that the current feed no longer shows, newest first, at most 500; `<fh:archive/>`, `rel=current`, `prev-archive`/`next-archive` (JSON Feed: `next_url`). The unfiltered current feed links the newest one (docs/archives.md).",
+    "An RFC 5005 archive document: the visible articles of the month that the current feed no longer shows, newest first, in parts of at most 48 KiB of items (and 500 items); `<fh:archive/>`, `rel=current`, `prev-archive`/`next-archive` (JSON Feed: `next_url`). The unfiltered current feed links the newest one (docs/archives.md).",
   ),
   "/feeds/{section}/archive/": archiveIndex(
     "A page for people: the section's archived months, newest first, with links to every archive document.",

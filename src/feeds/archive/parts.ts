@@ -4,8 +4,14 @@ import type { ArchiveMonth, ArchivePart } from "./month";
 
 /** At most this many items per archive document. */
 export const ARCHIVE_PART_ITEMS = 500;
-/** And at most this many bytes of items (UTF-8, the largest format): KV holds 25 MiB a key, the head needs little. */
-export const ARCHIVE_PART_BYTES = 20 * 1024 * 1024;
+/**
+ * And at most this many bytes of items (UTF-8, the largest format and script), about 15 of the portal's
+ * articles. Every new article moves one older article into the newest part of its month, in its section
+ * and in `all`, and that part is rewritten in three formats and two scripts: twelve documents. Parts this
+ * small keep that at ~0.6 MB at most, whatever the month holds (parts of 500 items wrote ~5 MB per new
+ * article, measured), and a correction rewrites one small part. A single larger item gets a part of its own.
+ */
+export const ARCHIVE_PART_BYTES = 48 * 1024;
 
 /**
  * Cuts a month's items, given OLDEST FIRST with their size, into parts: part 1 takes the oldest items
