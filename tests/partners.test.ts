@@ -1,4 +1,4 @@
-import { runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Validator } from "@cfworker/json-schema";
 import { XMLValidator } from "fast-xml-parser";
@@ -603,6 +603,25 @@ describe("usage and rate limits", () => {
       partner: "usage",
       days: { [today]: { "yaowen.atom": { "200": 1, "304": 1 }, "yaowen.json": { "200": 30 }, withdrawals: { "200": 1 } } },
     });
+  });
+
+  it("writes a pull's count to SQLite by the alarm within a second, not on the pull's way (its answer waits for no write)", async () => {
+    const key = await partner("flush", { sections: ["yaowen"], rate_limit_per_minute: 1000 });
+    const desk = env.PARTNER_DESK.get(env.PARTNER_DESK.idFromName("flush"));
+    const stored = () =>
+      runInDurableObject(desk, (_o, state) => ({
+        usage: state.storage.sql.exec<{ count: number }>("SELECT COALESCE(SUM(count), 0) AS count FROM usage").one().count,
+        rate: state.storage.sql.exec<{ count: number }>("SELECT COALESCE(SUM(count), 0) AS count FROM rate").one().count,
+      }));
+    // Read straight after the first pull (the alarm is a second away): counted in memory, nothing written yet.
+    expect((await pull("/partner/feeds/yaowen.json", key)).status).toBe(200);
+    expect(await stored()).toEqual({ usage: 0, rate: 0 });
+    for (let i = 0; i < 4; i++) expect((await pull("/partner/feeds/yaowen.json", key)).status).toBe(200);
+    const alarm = await runInDurableObject(desk, (_o, state) => state.storage.getAlarm());
+    expect(alarm).not.toBeNull();
+    expect(alarm! - Date.now()).toBeLessThanOrEqual(1_000);
+    expect(await runDurableObjectAlarm(desk)).toBe(true);
+    expect(await stored()).toEqual({ usage: 5, rate: 5 });
   });
 
   it("429 with Retry-After beyond rate_limit_per_minute", async () => {
