@@ -8,7 +8,7 @@ import type { ArchiveIndexView, ArchivePageView } from "../feeds/archive/page-vi
 import { FEED_FORMAT_NAMES, FEED_FORMATS, feedMediaType } from "../feeds/model";
 import { SCRIPT_NAME } from "./directory-page";
 import { autodiscoveryLink } from "./feed-links";
-import { html, safeHref } from "./html";
+import { type Html, html, safeHref } from "./html";
 import { renderPage } from "./layout";
 import { formatShanghaiTime } from "./time";
 
@@ -56,15 +56,7 @@ ${partNames(m.month, m.parts).map(
     : html`<p class="muted">${t("還沒有存檔:這個欄目的文章都在最新的訂閱源裡。")}</p>`
 }
 `;
-  return renderPage({
-    title: `${section.name} · ${t("存檔")}`,
-    description: section.description,
-    head,
-    body,
-    licenceUrl,
-    homeUrl: `${view.base}${SCRIPT_PREFIX[script]}/`,
-    script,
-  });
+  return archiveSitePage(view, `${section.name} · ${t("存檔")}`, head, body);
 }
 
 export function renderArchivePage(view: ArchivePageView): string {
@@ -99,13 +91,18 @@ ${item.summary ? html`<p>${item.summary}</p>` : ""}
 ${nav}
 <p class="muted">${t("使用本訂閱源的內容須遵守")}<a href="${licenceUrl}" rel="license">${t("使用許可")}</a>${t("。")}</p>
 `;
+  return archiveSitePage(view, view.title, head, body);
+}
+
+/** Both archive pages sit in the site's layout, under the home page of their script. */
+function archiveSitePage(view: ArchiveIndexView | ArchivePageView, title: string, head: Html, body: Html): string {
   return renderPage({
-    title: view.title,
-    description: section.description,
+    title,
+    description: view.section.description,
     head,
     body,
-    licenceUrl,
-    homeUrl: `${view.base}${SCRIPT_PREFIX[script]}/`,
-    script,
+    licenceUrl: view.licenceUrl,
+    homeUrl: `${view.base}${SCRIPT_PREFIX[view.script]}/`,
+    script: view.script,
   });
 }

@@ -10,6 +10,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { feedEtag, isNotModified, type Preconditions } from "../feeds/http";
 import type { FeedQuery } from "../feeds/query";
+import type { PartnerUsage } from "../model/usage.gen";
 import { KvPublisher } from "../storage/kv-publisher";
 import { migrate } from "../storage/migrations";
 import { DESK_MIGRATIONS } from "./desk-schema";
@@ -49,12 +50,6 @@ export type PullOutcome =
   | { kind: "rate-limited"; retryAfterSeconds: number }
   | { kind: "forbidden"; detail: string }
   | { kind: "ok"; partner: PartnerRecord; etag: string | null; lastModified: number | null; notModified: boolean };
-
-/** Pulls by UTC day, then feed, then response status ("200", "304"). */
-export interface Usage {
-  partner: string;
-  days: Record<string, Record<string, Record<string, number>>>;
-}
 
 export class PartnerDesk extends DurableObject<Env> {
   private readonly sql: SqlStorage;
@@ -129,11 +124,11 @@ export class PartnerDesk extends DurableObject<Env> {
     });
   }
 
-  usage(): Usage | null {
+  usage(): PartnerUsage | null {
     this.flushCounts();
     const current = this.current();
     if (!current) return null;
-    const days: Usage["days"] = {};
+    const days: PartnerUsage["days"] = {};
     for (const row of this.sql.exec<{ day: string; feed: string; status: number; count: number }>(
       "SELECT day, feed, status, count FROM usage ORDER BY day, feed, status",
     )) {

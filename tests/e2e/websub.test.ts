@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pushArticles } from "../../scripts/lib/cms-client.mjs";
 import { seedArticle } from "../../scripts/lib/sample-articles.mjs";
 import { type DevServer, startDevServer } from "./helpers/dev-server";
+import { ownArticle } from "./helpers/own-article";
 import { type Delivery, type Subscriber, type Subscription, startSubscriber } from "./helpers/websub-subscriber";
 
 let server: DevServer;
@@ -14,19 +15,12 @@ let counter = 0;
 
 const article = (extra: Record<string, unknown> = {}) => {
   const id = `ws-${++counter}`;
-  return {
-    id,
-    version: 1,
-    section: "yaowen",
+  return ownArticle(id, {
     title: `推送稿件 ${id}`,
-    summary: `摘要 ${id}`,
-    body_html: `<p>正文 ${id}</p>`,
-    url: `https://gansu.news.example/a/${id}.html`,
     published_at: `2026-12-01T10:${String(counter).padStart(2, "0")}:00+08:00`,
-    source: { name: "國際在線", own: true },
     topics: ["culture"],
     ...extra,
-  };
+  });
 };
 
 async function push(a: Record<string, unknown>): Promise<number> {
