@@ -4,7 +4,7 @@ const num = (n) => (n === null || n === undefined ? "–" : n.toLocaleString("en
 const ms = (n) => (n === null || n === undefined ? "–" : `${n}`);
 const short = (n) => (n % 1000 === 0 ? `${n / 1000}k` : num(n));
 /** A Markdown table with padded columns, as Biome formats Markdown (so the docs/benchmark.md copy stays formatted). */
-function table(head, rows) {
+export function table(head, rows) {
   const cells = [head, ...rows].map((r) => r.map(String));
   const width = head.map((_, i) => Math.max(3, ...cells.map((r) => [...r[i]].length)));
   const pad = (text, i) => text + " ".repeat(width[i] - [...text].length);
