@@ -9,6 +9,7 @@ import { DOCUMENTED_PATHS } from "./discovery/openapi";
 import { discovery } from "./discovery/routes";
 import { archiveFeeds } from "./feeds/archive/routes";
 import { type EdgePurgeMessage, purgeBatch, requestSectionPurge } from "./feeds/edge-cache";
+import { feedFastPath } from "./feeds/fast-path";
 import { publicFeeds } from "./feeds/routes";
 import { onSectionPublished } from "./feeds/section-published";
 import { documentedStatuses } from "./http/documented-statuses";
@@ -76,7 +77,18 @@ onSectionPublished(notifyHub);
 // logged by the channel, not retried: the cached answers expire within their max-age anyway).
 onSectionPublished((env, published) => requestSectionPurge(env, published.index.section));
 export default {
-  fetch: app.fetch,
+  /**
+   * A plain GET of a public feed that its validators or pre-rendered body answer skips the router (the same
+   * answer, headers included: src/feeds/feed-response.ts); everything else, and any failure there, goes through it.
+   */
+  async fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    const quick = feedFastPath(request, env);
+    if (quick) {
+      const answer = await quick.catch(() => null);
+      if (answer) return answer;
+    }
+    return app.fetch(request, env, ctx);
+  },
   /** Every minute: wake the Newsroom so unpublished changes (or a new publishing format) never wait for the next push. */
   async scheduled(_controller, env) {
     await newsroom(env).reconcile();

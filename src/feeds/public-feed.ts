@@ -5,7 +5,7 @@ import type { StoredArticle } from "../model/article";
 import { archiveIndexPath } from "./archive/month";
 import type { LicenceTerms } from "./http";
 import { FEED_FORMATS, type FeedFormat, feedMediaType } from "./model";
-import { canonicalQuery, type FeedQuery, isUnfiltered } from "./query";
+import { canonicalQuery, type FeedQuery, isUnfiltered, queryHole } from "./query";
 import { type FeedHead, publicRights, renderItem } from "./render";
 import { simplifiedArticle } from "./zh-hans/article";
 
@@ -62,8 +62,12 @@ export function feedHead(options: {
   /** Public feeds only: zh-Hans for the Simplified twin. */
   script?: Script;
 }): FeedHead {
-  const { base, pathPrefix, format, query } = options;
+  const { base, pathPrefix, format } = options;
   const script = options.script ?? "zh-Hant";
+  // A filtered feed's URLs name the query hole and the document splices its query in: one shell for all queries.
+  const q = canonicalQuery(options.query);
+  const hole = queryHole(q);
+  const query = q === "" ? options.query : hole.query;
   const section = sectionIn(script, options.section);
   const prefix = SCRIPT_PREFIX[script];
   return {
@@ -86,11 +90,12 @@ export function feedHead(options: {
     icon: `${base}${ICONS.icon.path}`,
     favicon: `${base}${ICONS.favicon.path}`,
     // Each script's unfiltered feed heads its own chain of archives (the twins' archives are twins too).
-    ...(options.archive && pathPrefix === "/feeds" && isUnfiltered(query)
+    ...(options.archive && pathPrefix === "/feeds" && isUnfiltered(options.query)
       ? { history: { archive: false, prev: `${base}${archiveIndexPath(section.slug, script)}${options.archive}.${format}` } }
       : {}),
     // Partner feeds are private to a key, so only public feeds (both scripts) are pushed.
     ...(pathPrefix === "/partner/feeds" ? {} : { hubUrl: hubUrl(base) }),
+    ...(q === "" ? {} : { querySlot: { hole: hole.text, query: q } }),
   };
 }
 

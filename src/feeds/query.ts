@@ -63,6 +63,18 @@ export function canonicalQuery(query: FeedQuery): string {
   return text ? `?${text}` : "";
 }
 
+/**
+ * Queries whose canonical form stands in for any query in what is built once per feed and reused (the Link
+ * header, a document's shell): a feed's URLs differ between queries only by their canonical query string, spliced
+ * in where the hole stands. A query of several parameters holds "&", which XML renderers may set apart (CDATA),
+ * so its hole holds one too. A reader who sends a hole itself gets the same bytes either way.
+ */
+const HOLES = [
+  { region: "zz-query-hole-zz", topics: [], limit: DEFAULT_FEED_LIMIT },
+  { region: "zz-query-hole-zz", topics: [], limit: 7 }, // any limit but the default: a second parameter
+].map((query: FeedQuery) => ({ query, text: canonicalQuery(query) }));
+export const queryHole = (q: string): { query: FeedQuery; text: string } => HOLES[q.includes("&") ? 1 : 0]!;
+
 /** Is this the section's unfiltered feed, the one served pre-rendered? */
 export function isUnfiltered(query: FeedQuery): boolean {
   return query.region === undefined && query.topics.length === 0 && query.limit === DEFAULT_FEED_LIMIT;

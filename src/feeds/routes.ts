@@ -5,17 +5,17 @@
 // are known before anything is rendered, so a 304 reads only the section's validators (~150 bytes).
 import { type Context, Hono } from "hono";
 import { CACHE_CONTROL } from "../config/cache";
-import { DEFAULT_FEED_LIMIT, otherScript, publicBaseUrl, type Script, type Section } from "../config/publication";
-import { HTML_PAGE_HEADERS } from "../http/headers";
-import { CACHE_TAG_HEADER, sectionCacheTag } from "./edge-cache";
-import { feedEtag, feedLinks, isNotModified, linkHeader, preconditionsOf, syndicationLicense } from "./http";
+import { DEFAULT_FEED_LIMIT, otherScript, publicBaseUrl, type Script } from "../config/publication";
+import { quickFeedAnswer } from "./fast-path";
+import { feedAsk, feedResponse } from "./feed-response";
+import { feedEtag, isNotModified, preconditionsOf } from "./http";
 import { memoWindowMs } from "./isolate-memo";
-import { FEED_CONTENT_TYPES, FEED_FORMATS, type FeedFormat } from "./model";
+import { FEED_FORMATS } from "./model";
 import { type FeedPageRenderer, type FeedPageView, pageItem, pageItemFromJson, prefersHtml } from "./page-view";
-import { feedUrl, hubUrl, publicLicenceTerms, publicLicenceUrl, twinLink } from "./public-feed";
+import { feedUrl, publicLicenceUrl, twinLink } from "./public-feed";
 import { itemOf, renderPublicFeed } from "./public-render";
-import { canonicalQuery, type FeedQuery, isUnfiltered, parseFeedFile, parseFeedQuery } from "./query";
-import { articlesMatchIndex, loadArticles, loadIndex, loadItems, loadPrerendered, loadValidators, rebase } from "./read";
+import { parseFeedFile, parseFeedQuery } from "./query";
+import { articlesMatchIndex, loadArticles, loadIndex, loadItems, rebase } from "./read";
 import { lastModified, liftedEmbargoes, selectEntries } from "./select";
 
 /**
@@ -33,45 +33,29 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
   const base = publicBaseUrl(c.env, c.req.url);
   const now = Date.now();
   const html = prefersHtml(c.req.header("Accept"));
-  const shape = `${script}|${section.slug}.${format}${canonicalQuery(query)}|${base}|${html ? "html" : "feed"}`;
+  const ask = feedAsk({ script, section, format, query, base, html });
   const memoMs = memoWindowMs(c.env);
-  const respond = (body: BodyInit | null, etag: string, modified: number) =>
-    feedResponse({ body, etag, modified, section, format, query, base, html, script });
+  const respond = (body: BodyInit | null, etag: string, modified: number) => feedResponse(ask, body, etag, modified);
 
-  // A conditional request is decided from the section's validators (~150 bytes) while no embargo has lifted
-  // since they were published; otherwise, and when the client's copy is not current, from what follows.
+  // A 304 from the section's validators, or the unfiltered feed as published (src/feeds/fast-path.ts); else the index.
   const preconditions = preconditionsOf(c.req.raw);
-  if (preconditions.ifNoneMatch !== null || preconditions.ifModifiedSince !== null) {
-    const validators = await loadValidators(c.env.FEEDS, section.slug, memoMs);
-    if (validators && (validators.valid_until === null || validators.valid_until > now)) {
-      const etag = feedEtag(validators.revision, validators.lifted, shape);
-      if (isNotModified(preconditions, etag, validators.last_modified)) return respond(null, etag, validators.last_modified);
-    }
-  }
-
-  if (!html && isUnfiltered(query)) {
-    const { value, metadata } = await loadPrerendered(c.env.FEEDS, section.slug, format, script, memoMs);
-    if (value !== null && metadata && (metadata.valid_until === null || metadata.valid_until > now)) {
-      const etag = feedEtag(metadata.revision, metadata.lifted, shape);
-      if (isNotModified(preconditions, etag, metadata.last_modified)) return respond(null, etag, metadata.last_modified);
-      // With PUBLIC_BASE_URL set (production) the stored bytes go out as they are: no decoding, no copy.
-      const body = metadata.base === base ? value : rebase(new TextDecoder().decode(value), metadata.base, base);
-      return respond(body, etag, metadata.last_modified);
-    }
-  }
+  const quick = await quickFeedAnswer(c.env, ask, preconditions, now);
+  if (quick) return quick;
 
   const index = await loadIndex(c.env.FEEDS, section.slug, memoMs);
-  const etag = feedEtag(index.revision, liftedEmbargoes(index, now), shape);
+  const etag = feedEtag(index.revision, liftedEmbargoes(index, now), ask.shape);
   const modified = lastModified(index, now);
   if (isNotModified(preconditions, etag, modified)) return respond(null, etag, modified);
 
   // The Cache API (a bonus: it does nothing on *.workers.dev) keeps renders by ETag, so a key can never serve stale bytes.
-  const cacheKey = new Request(`${url.origin}/__render-cache/${encodeURIComponent(shape)}/${encodeURIComponent(etag)}`);
-  const cached = await caches.default.match(cacheKey);
+  // It holds only renders asked for again, so a query this isolate is asked for the first time is not looked up.
+  const cacheUrl = `${url.origin}/__render-cache/${encodeURIComponent(ask.shape)}/${encodeURIComponent(etag)}`;
+  const again = askedBefore(cacheUrl);
+  const cached = again ? await caches.default.match(cacheUrl) : undefined;
   if (cached) return respond(cached.body, etag, modified);
   const { body, complete } = await render();
-  if (complete && askedBefore(cacheKey.url))
-    c.executionCtx.waitUntil(caches.default.put(cacheKey, new Response(body, { headers: { "Cache-Control": CACHE_CONTROL.render } })));
+  if (complete && again)
+    c.executionCtx.waitUntil(caches.default.put(cacheUrl, new Response(body, { headers: { "Cache-Control": CACHE_CONTROL.render } })));
   return respond(body, etag, modified);
 
   async function render(): Promise<{ body: string; complete: boolean }> {
@@ -123,7 +107,8 @@ async function serveFeed(c: Context<{ Bindings: Env }, "/:file">, renderPage: Fe
 
 /**
  * Renders this isolate was asked for before (bounded): a render goes into the Cache API on its second ask, so a
- * query asked once (a reader's one-off filter) costs no cache write, and one asked again is served from the cache.
+ * query asked once (a reader's one-off filter) costs no cache write and no cache lookup, and one asked again is
+ * served from the cache.
  */
 const askedRenders = new Set<string>();
 
@@ -132,59 +117,4 @@ function askedBefore(key: string): boolean {
   if (askedRenders.size >= 10_000) askedRenders.clear();
   askedRenders.add(key);
   return false;
-}
-
-/** The headers that depend only on the feed and the base URL, built once per isolate. */
-const fixedHeaders = new Map<string, Record<string, string>>();
-
-function feedFixedHeaders(base: string, section: Section, format: FeedFormat, query: FeedQuery, script: Script): Record<string, string> {
-  const key = `${script}|${base}|${section.slug}.${format}${canonicalQuery(query)}`;
-  let headers = fixedHeaders.get(key);
-  if (!headers) {
-    headers = {
-      "Cache-Control": CACHE_CONTROL.publicFeed,
-      Vary: "Accept",
-      Link: linkHeader([
-        ...feedLinks(
-          (f) => feedUrl(base, "/feeds", section, f, query, script),
-          format,
-          publicLicenceUrl(base),
-          twinLink(base, section, format, query, script),
-        ),
-        // Every public feed, in either script, is a topic of the hub.
-        { url: hubUrl(base), rel: "hub" },
-      ]),
-      "Syndication-License": syndicationLicense(publicLicenceTerms(base, script)),
-      // Workers Cache (production) purges this tag when the section publishes again; inert elsewhere.
-      [CACHE_TAG_HEADER]: sectionCacheTag(section.slug),
-    };
-    // Bounded: filters are validated, but keep the memo small whatever the traffic.
-    if (fixedHeaders.size > 1000) fixedHeaders.clear();
-    fixedHeaders.set(key, headers);
-  }
-  return headers;
-}
-
-function feedResponse(r: {
-  body: BodyInit | null;
-  etag: string;
-  modified: number;
-  section: Section;
-  format: FeedFormat;
-  query: FeedQuery;
-  base: string;
-  html: boolean;
-  script: Script;
-}): Response {
-  const headers = new Headers({
-    ...feedFixedHeaders(r.base, r.section, r.format, r.query, r.script),
-    ...(r.html ? HTML_PAGE_HEADERS : { "Content-Type": FEED_CONTENT_TYPES[r.format] }),
-    ETag: r.etag,
-    "Last-Modified": new Date(r.modified).toUTCString(),
-  });
-  if (r.body === null) {
-    headers.delete("Content-Type");
-    return new Response(null, { status: 304, headers });
-  }
-  return new Response(r.body, { status: 200, headers });
 }

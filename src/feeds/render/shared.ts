@@ -25,6 +25,12 @@ export interface FeedHead {
   history?: FeedHistory;
   /** The WebSub hub that pushes this feed (public feeds only): rel="hub" in the document. */
   hubUrl?: string;
+  /**
+   * The head's URLs name `hole` where this feed's query string goes: the shell is then rendered once for every
+   * query like it, and each copy gets its `query` (a canonical query: slugs, digits, `?=&/,-`) spliced in. The hole
+   * holds "&" exactly when the query does, so a renderer writes both alike (escaped, or in CDATA).
+   */
+  querySlot?: { hole: string; query: string };
 }
 
 /** RFC 5005 links. URLs are in the document's own format. */
@@ -210,14 +216,26 @@ export function documentShell(
   render: (head: FeedHead) => [string, string],
   formatDate: (date: Date) => string,
 ): [string, string] {
-  const key = `${format}|${JSON.stringify({ ...head, updated: 0 })}`;
+  const { querySlot, ...shape } = head;
+  const key = `${format}|${JSON.stringify({ ...shape, updated: 0 })}`;
   let shell = shells.get(key);
   if (!shell) {
-    shell = render({ ...head, updated: SHELL_DATE });
+    shell = render({ ...shape, updated: SHELL_DATE });
     if (shells.size >= MAX_SHELLS) shells.clear();
     shells.set(key, shell);
   }
   const stand = formatDate(SHELL_DATE);
   const actual = formatDate(head.updated);
-  return stand === actual ? shell : [shell[0].replaceAll(stand, actual), shell[1].replaceAll(stand, actual)];
+  let [before, after] = stand === actual ? shell : [shell[0].replaceAll(stand, actual), shell[1].replaceAll(stand, actual)];
+  if (querySlot) {
+    // Where a query goes: URLs in JSON strings and XML CDATA as they are, in other XML text and attributes escaped.
+    const { hole, query } = querySlot;
+    const splice = (text: string) =>
+      format === "json"
+        ? text.replaceAll(hole, query)
+        : text.replaceAll(hole.replaceAll("&", "&amp;"), query.replaceAll("&", "&amp;")).replaceAll(hole, query);
+    before = splice(before);
+    after = splice(after);
+  }
+  return [before, after];
 }
