@@ -92,6 +92,31 @@ export function newestPublishedIds(sql: SqlStorage, section: string): string[] {
     .map((row) => row.id);
 }
 
+/**
+ * Can a section index list the article now: is it published and among the newest SNAPSHOT_WINDOW of its own
+ * section? `all`'s window needs no check of its own: an article among the newest of every section is among
+ * the newest of its own, so each section's window covers its share of `all`'s.
+ */
+export function listable(sql: SqlStorage, id: string): boolean {
+  const row = sql
+    .exec<{ section: string; published_ms: number }>("SELECT section, published_ms FROM articles WHERE id = ? AND status = 'published'", id)
+    .toArray()[0];
+  if (!row) return false;
+  // The rows a section build orders before this one (published_ms DESC, id), counted up to the window.
+  const ahead = sql
+    .exec<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM (SELECT 1 FROM articles WHERE section = ? AND status = 'published' AND published_ms >= ?
+         AND NOT (published_ms = ? AND id >= ?) LIMIT ?)`,
+      row.section,
+      row.published_ms,
+      row.published_ms,
+      id,
+      SNAPSHOT_WINDOW,
+    )
+    .one().n;
+  return ahead < SNAPSHOT_WINDOW;
+}
+
 /** Withdrawals of articles partners had seen, newest first, for WITHDRAWAL_NOTICE_MS. */
 export function recentWithdrawals(sql: SqlStorage, section: string, now: number): Withdrawal[] {
   const { where, params } = inSection(section);

@@ -1,8 +1,9 @@
 // Each article version's public feed items, rendered once per format in both scripts (the Simplified twin
 // converted here, once) and kept in SQLite: the article's own publish writes them to KV under keys of their
-// own (and deletes those of the version they replace), and a section publish takes the few its unfiltered
-// feeds show from here instead of rendering them again. The version's partner item (licence left as holes)
-// is kept beside them, rendered the first time the article's own publish needs it.
+// own while a section index can list it (and deletes those of the version they replace, or all of them once
+// no index can), and a section publish takes the few its unfiltered feeds show from here instead of
+// rendering them again. The version's partner item (licence left as holes) is kept beside them, rendered
+// the first time the article's own publish needs it.
 
 import { type PartnerFragments, partnerFragments, partnerItemWrites } from "../feeds/partner-items";
 import { twinFragments } from "../feeds/public-feed";
@@ -96,6 +97,44 @@ export function articleItemDeletes(sql: SqlStorage, id: string): KvWrite[] {
   const before = publishedItems(sql, id);
   sql.exec("DELETE FROM published_items WHERE id = ?", id);
   return before ? staleItemDeletes(id, before) : [];
+}
+
+/** Which of the `listed` versions have no items published under `base`'s renderer: their article's own publish writes them. */
+export function itemsNotPublished(sql: SqlStorage, listed: readonly { id: string; version: number }[], base: string): string[] {
+  const renderer = publishedItemsTag(base);
+  const published = new Map(
+    sql
+      .exec<{ id: string; version: number; renderer: string }>(
+        "SELECT id, version, renderer FROM published_items WHERE id IN (SELECT value FROM json_each(?))",
+        JSON.stringify(listed.map((l) => l.id)),
+      )
+      .toArray()
+      .map((row) => [row.id, row]),
+  );
+  return listed
+    .filter((l) => {
+      const row = published.get(l.id);
+      return row?.version !== l.version || row.renderer !== renderer;
+    })
+    .map((l) => l.id);
+}
+
+/**
+ * Articles of `section` whose items are published although its window (`listed`, the ids it lists) does not
+ * hold them, at most `limit`: their article's own publish deletes them. Reads `published_items`, which holds
+ * about a window per section.
+ */
+export function itemsBeyondWindow(sql: SqlStorage, section: string, listed: readonly string[], limit: number): string[] {
+  return sql
+    .exec<{ id: string }>(
+      `SELECT p.id FROM published_items p JOIN articles a ON a.id = p.id
+       WHERE a.section = ? AND p.id NOT IN (SELECT value FROM json_each(?)) LIMIT ?`,
+      section,
+      JSON.stringify(listed),
+      limit,
+    )
+    .toArray()
+    .map((row) => row.id);
 }
 
 function staleItemDeletes(id: string, before: PublishedItems): KvWrite[] {

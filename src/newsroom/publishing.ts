@@ -6,13 +6,20 @@ import { ALL_SECTIONS, configuredBaseUrl, SECTIONS } from "../config/publication
 import { partName } from "../feeds/archive/month";
 import { PLACEHOLDER_BASE } from "../feeds/public-feed";
 import { type PublishedSection, publishedItemsTag, RENDERER_VERSION, sectionIndex, sectionOutputs } from "../feeds/publish";
+import type { SnapshotItem } from "../feeds/snapshot";
 import { embargoLifted, epochMs, type StoredArticle } from "../model/article";
 import { articleKey, PUBLISHED_FORMAT } from "../storage/kv-keys";
 import { KvPublisher, type KvWrite } from "../storage/kv-publisher";
-import { articleRow, lastChange, newestPublished, newestPublishedIds, ParsedArticles, recentWithdrawals } from "./archive";
+import { articleRow, lastChange, listable, newestPublished, newestPublishedIds, ParsedArticles, recentWithdrawals } from "./archive";
 import { ChangeLog } from "./change-log";
-import { articleItemDeletes, articleItemWrites, cachedFragments } from "./fragment-cache";
+import { articleItemDeletes, articleItemWrites, cachedFragments, itemsBeyondWindow, itemsNotPublished } from "./fragment-cache";
 import { MonthlyArchives } from "./monthly-archives";
+
+/**
+ * How many articles that left a section's window one section build marks for their items' deletion. A window
+ * moves by an article or a batch at a time; only a store published before items followed the windows has more.
+ */
+const ITEM_CLEANUP_PER_BUILD = 500;
 
 /** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`, `changes:page:3`. */
 type DirtyKind = "section" | "article" | "archive" | "archive-index" | "changes";
@@ -32,8 +39,9 @@ export class Publishing {
   private readonly outputs: Record<DirtyKind, (name: string, now: number) => KvWrite[]> = {
     // The section's index, its validators and its pre-rendered unfiltered feeds (items are the articles' own keys).
     section: (section, now) => this.section(section, now),
-    // The stored article for single-article reads, and its version's feed items under keys of their own
-    // (written once per version; the replaced version's deleted); all deleted once it is not published.
+    // The stored article for single-article reads, and its version's feed items under keys of their own while
+    // a section index can list it (written once per version; the replaced version's deleted); the items are
+    // deleted once no index can list it, and the article too once it is not published.
     article: (id) => this.article(id),
     // A month's archive documents of a section (`yaowen/2026-11`): those whose content changed.
     archive: (name, now) => {
@@ -60,7 +68,7 @@ export class Publishing {
     this.publisher = new KvPublisher(storage, () => this.env().FEEDS, {
       build: (key, now) => this.build(key, now),
       // Sections are what readers see, and building one is the slow part: first, one per run; then archive months.
-      heavy: (key) => (key.startsWith("section:") ? 2 : key.startsWith("archive:") ? 1 : 0),
+      heavy: ["section:", "archive:"],
       landed: (key) => {
         const published = this.built.get(key);
         this.built.delete(key);
@@ -156,12 +164,40 @@ export class Publishing {
   private article(id: string): KvWrite[] {
     const row = articleRow(this.sql, id);
     if (row?.status !== "published") return [{ key: articleKey(id), value: null }, ...articleItemDeletes(this.sql, id)];
-    return [{ key: articleKey(id), value: row.doc }, ...articleItemWrites(this.sql, JSON.parse(row.doc) as StoredArticle, this.base())];
+    // Items are read only for the entries of a section index. An article no window can list (loaded with an old
+    // date, or pushed out by newer ones) needs none in KV: the section build that lists it again marks it dirty.
+    const items = listable(this.sql, id)
+      ? articleItemWrites(this.sql, JSON.parse(row.doc) as StoredArticle, this.base())
+      : articleItemDeletes(this.sql, id);
+    return [{ key: articleKey(id), value: row.doc }, ...items];
+  }
+
+  /**
+   * Hands a section's window to its articles' own publishes: every listed version lacking its items gets them (a
+   * reader meanwhile renders it from its article), and articles of the section the window no longer lists lose
+   * theirs (a bounded number per build: the next build continues).
+   */
+  private reconcileItems(section: string, items: readonly SnapshotItem[], base: string): void {
+    const listed = items.map(({ article }) => ({ id: article.id, version: article.version }));
+    const stale = [
+      ...itemsNotPublished(this.sql, listed, base),
+      ...(section === ALL_SECTIONS
+        ? []
+        : itemsBeyondWindow(
+            this.sql,
+            section,
+            listed.map((l) => l.id),
+            ITEM_CLEANUP_PER_BUILD,
+          )),
+    ];
+    for (const id of stale) this.publisher.ensureDirty(`article:${id}`);
   }
 
   /** A section's snapshot from the archive, under a new revision, turned into its KV writes. */
   private section(section: string, now: number): KvWrite[] {
     const items = newestPublished(this.sql, section, this.parsed);
+    const base = this.base();
+    this.reconcileItems(section, items, base);
     // Where the current feed's window now ends decides what the archives hold (and which months to rebuild).
     const archived = this.archives.sectionPublished(section, items, now);
     const nextEmbargo = items
@@ -185,7 +221,6 @@ export class Publishing {
       withdrawals: recentWithdrawals(this.sql, section, now),
       ...(archived.newest ? { archive: partName(archived.newest) } : {}),
     };
-    const base = this.base();
     this.built.set(`section:${section}`, { index: sectionIndex(snapshot, base), now });
     return sectionOutputs(snapshot, (article) => cachedFragments(this.sql, article, base), base, now);
   }

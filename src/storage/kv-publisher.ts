@@ -43,10 +43,11 @@ export interface KvPublisherOptions {
    */
   build?: (key: string, now: number) => KvWrite[];
   /**
-   * Keys whose build is heavy synchronous work answer a rank above 0: published first (higher ranks
-   * before lower), at most one per run, so other calls interleave. Light keys answer 0.
+   * Key prefixes of heavy builds (synchronous work that takes long), most urgent first: a run publishes the
+   * first due key of the first prefix that has one before any light key, and no other heavy key, so other
+   * calls interleave.
    */
-  heavy?: (key: string) => number;
+  heavy?: readonly string[];
   /** Called once every write of an entry has landed (the owner may tell others that it has). */
   landed?: (key: string) => void;
 }
@@ -98,6 +99,9 @@ export class KvPublisher {
 
   /** When the next entry is due (ms), or null when nothing waits. */
   nextDue(): number | null {
+    // While a backlog drains, some entry is due already: found in the first rows, not by scanning the outbox.
+    const now = Date.now();
+    if (this.sql.exec(`SELECT 1 FROM ${DUE} LIMIT 1`, now, KV_KEY_INTERVAL_MS, now).toArray().length > 0) return now;
     return this.sql
       .exec<{ at: number | null }>(
         `SELECT MIN(MAX(o.not_before_ms, COALESCE(w.written_ms, 0) + ?)) AS at FROM kv_outbox o LEFT JOIN kv_written w ON w.key = o.key`,
@@ -127,26 +131,39 @@ export class KvPublisher {
   }
 
   private async run(now: number): Promise<void> {
-    const heavy = this.options.heavy ?? (() => 0);
-    const due = this.sql
-      .exec<Entry>(
-        `SELECT o.key, o.writes, o.gen, o.attempts FROM kv_outbox o LEFT JOIN kv_written w ON w.key = o.key
-         WHERE o.not_before_ms <= ? AND COALESCE(w.written_ms, 0) + ? <= ? ORDER BY o.key`,
-        now,
-        KV_KEY_INTERVAL_MS,
-        now,
-      )
-      .toArray()
-      .sort((a, b) => heavy(b.key) - heavy(a.key));
+    // Only what this run can publish is read (a backlog may hold a hundred thousand entries): the first due
+    // heavy key by rank, then light keys in key order, at most one per operation of the budget.
+    const heavy = (this.options.heavy ?? []).map((prefix) => ({ prefix, end: prefixEnd(prefix) }));
+    const select = (where: string, params: SqlStorageValue[], limit: number) =>
+      this.sql
+        .exec<Entry>(
+          `SELECT o.key, o.writes, o.gen, o.attempts FROM ${DUE} ${where} ORDER BY o.key LIMIT ?`,
+          now,
+          KV_KEY_INTERVAL_MS,
+          now,
+          ...params,
+          limit,
+        )
+        .toArray();
+    const due: Entry[] = [];
+    for (const { prefix, end } of heavy) {
+      due.push(...select("AND o.key >= ? AND o.key < ?", [prefix, end], 1));
+      if (due.length > 0) break;
+    }
+    due.push(
+      ...select(
+        heavy.map(() => "AND NOT (o.key >= ? AND o.key < ?)").join(" "),
+        heavy.flatMap(({ prefix, end }) => [prefix, end]),
+        KV_OPERATIONS_PER_RUN,
+      ),
+    );
 
     // Build every batch synchronously first (no other call interleaves here), within the per-invocation
     // KV operation budget; what does not fit waits for the next run, moments later.
     const batches: { entry: Entry; writes: KvWrite[] }[] = [];
     let operations = 0;
-    let heavyBuilt = 0;
     for (const entry of due) {
       if (operations >= KV_OPERATIONS_PER_RUN) break;
-      if (heavy(entry.key) > 0 && heavyBuilt++ > 0) continue;
       const writes = this.writesOf(entry, now);
       if (!writes) continue;
       operations += writes.length;
@@ -187,6 +204,14 @@ export class KvPublisher {
     console.error(`publish ${entry.key}: ${what} failed (attempt ${entry.attempts + 1}), retrying in ${delay} ms:`, String(reason));
     this.sql.exec("UPDATE kv_outbox SET attempts = attempts + 1, not_before_ms = ? WHERE key = ?", at + delay, entry.key);
   }
+}
+
+/** The entries due at a time (parameters: now, KV_KEY_INTERVAL_MS, now): not backing off, and not written within the interval. */
+const DUE = `kv_outbox o LEFT JOIN kv_written w ON w.key = o.key WHERE o.not_before_ms <= ? AND COALESCE(w.written_ms, 0) + ? <= ?`;
+
+/** The least string above every string that starts with `prefix`. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function put(kv: KVNamespace, w: KvWrite): Promise<void> {
