@@ -37,7 +37,12 @@ const ctx = { waitUntil() {}, passThroughOnException() {} } as unknown as Execut
 /** The tourism feed (win-1 alone), through the Worker with its KV reads recorded. */
 async function tourismFeed() {
   const kv = new RecordingKv(env.FEEDS);
-  const res = await app.request("http://feeds.test/feeds/yaowen.json?topic=tourism", {}, { ...env, FEEDS: kv as unknown as KVNamespace }, ctx);
+  const res = await app.request(
+    "http://feeds.test/feeds/yaowen.json?topic=tourism",
+    {},
+    { ...env, FEEDS: kv as unknown as KVNamespace },
+    ctx,
+  );
   expect(res.status).toBe(200);
   const feed = (await res.json()) as { items: { title: string }[] };
   return { titles: feed.items.map((i) => i.title), reads: kv.reads };
