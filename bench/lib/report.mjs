@@ -196,7 +196,8 @@ export function renderReport(r, small, large) {
       `\nPublish lag after the last acknowledgement: ${Object.entries(r.publish)
         .map(
           ([n, v]) =>
-            `at ${num(Number(n))}, newest article in its feeds after ${num(v.newest_visible)} ms, every key published after ${num(v.all_published)} ms`,
+            `at ${num(Number(n))}, newest article in its feeds after ${num(v.newest_visible)} ms, every key published after ${num(v.all_published)} ms` +
+            (v.drain ? ` (${num(v.drain.keys)} keys waiting, drained in ${v.drain.seconds} s, ${num(v.drain.keys_per_s)} keys/s)` : ""),
         )
         .join("; ")}.`,
     );
@@ -295,8 +296,10 @@ function evaluateTargets(r, small, large) {
   const feeds = r.feeds?.[small] ?? {};
   const scale = r.feeds?.[large] ?? {};
   const targets = [];
-  // `measurement` is false or empty when a step did not measure it: the row then says so and fails.
-  const target = (name, measurement) => targets.push({ target: name, ...(measurement || { measured: "not measured", pass: false }) });
+  // `measurement` is false or empty when a step did not measure it: the row then says so (and why, when the run
+  // stopped early) and fails.
+  const unmeasured = r.aborted ? `not measured: the run stopped early (${r.aborted.split("\n")[0]})` : "not measured";
+  const target = (name, measurement) => targets.push({ target: name, ...(measurement || { measured: unmeasured, pass: false }) });
   for (const f of ["rss", "atom", "json"]) {
     const x = feeds[`unfiltered ${f}`];
     target(
