@@ -7,8 +7,10 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { parseAtomFeed, parseRssFeed } from "feedsmith";
 import { beforeAll, describe, expect, it, vi } from "vitest";
+import { loadIndex } from "../src/feeds/read";
 import { HOST_IN_FLIGHT, HostLanes } from "../src/websub/host-lanes";
 import { hubSignature, signatureMethod } from "../src/websub/signature";
+import { MIN_PUSH_INTERVAL_MS } from "../src/websub/topic-render";
 import { article, BASE, get, publish, push, request, SEED } from "./helpers/cms";
 import { TEST_SECRETS } from "./helpers/secrets";
 
@@ -200,6 +202,8 @@ describe("a subscription's life, the callbacks played by the stand-in network", 
   const hubRuns = async (section: string) => {
     await runDurableObjectAlarm(shard(section));
   };
+  // A shard that pushed less than MIN_PUSH_INTERVAL_MS ago pushes the next publish when the interval ends.
+  const PUSHED = { timeout: MIN_PUSH_INTERVAL_MS + 3000, interval: 100 };
 
   it("verification appends to the callback's own query; pushes are signed; the lease ends delivery", async () => {
     await fetch("https://stand-in.example/calls", { method: "DELETE" });
@@ -227,7 +231,7 @@ describe("a subscription's life, the callbacks played by the stand-in network", 
       const found = (await sent()).find((c) => c.method === "POST" && c.url === callback && c.body.includes("ws-lease-1"));
       expect(found).toBeDefined();
       return found!;
-    });
+    }, PUSHED);
     expect(post.headers["content-type"]).toBe("application/atom+xml; charset=utf-8");
     expect(post.headers.link).toBe(`<${HUB}>; rel="hub", <${topic}>; rel="self"`);
     expect(post.headers["x-hub-signature"]).toBe(await hubSignature("sha256", "k", new TextEncoder().encode(post.body)));
@@ -242,7 +246,15 @@ describe("a subscription's life, the callbacks played by the stand-in network", 
     await fetch("https://stand-in.example/calls", { method: "DELETE" });
     await push(article({ id: "ws-lease-2", regions: ["gansu"] }));
     await publish();
-    await hubRuns("yaowen");
+    // Once the shard has taken that publish (after its interval, if it pushed less than that ago), nothing went out.
+    await vi.waitFor(async () => {
+      await hubRuns("yaowen");
+      const pending = await runInDurableObject(
+        shard("yaowen"),
+        (_hub, state) => state.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM published").one().n,
+      );
+      expect(pending).toBe(0);
+    }, PUSHED);
     expect((await sent()).filter((c) => c.method === "POST" && c.url === callback)).toEqual([]);
   });
 
@@ -267,13 +279,50 @@ describe("a subscription's life, the callbacks played by the stand-in network", 
         const found = (await sent()).find((c) => c.method === "POST" && c.url === callback && c.body.includes("ws-hans-1"));
         expect(found).toBeDefined();
         return found!;
-      });
+      }, PUSHED);
       expect(post.headers.link).toBe(`<${HUB}>; rel="hub", <${topic}>; rel="self"`);
       expect(post.headers["x-hub-signature"]).toBe(await hubSignature("sha256", "h", new TextEncoder().encode(post.body)));
       expect(post.body).toBe(await (await get(topic.slice(BASE.length))).text());
       expect(post.body).toContain("兰州交通发展");
       expect(post.body).not.toContain("蘭州交通發展");
     }
+  });
+
+  it("publishes closer together than the hub's interval are coalesced: the newest body is pushed, once", async () => {
+    // Three successive publishes of a section, their indexes kept, then signalled to its shard as a Newsroom publishing
+    // faster than MIN_PUSH_INTERVAL_MS would: the first goes out at once, the second is replaced by the third before its
+    // turn, and the third goes out when the interval ends.
+    const section = "redian-zhuanti";
+    const topic = `${BASE}/feeds/${section}.rss`;
+    const callback = "https://reader.example/coalesced";
+    const ids = ["ws-quick-1", "ws-quick-2", "ws-quick-3"];
+    const indexes = [];
+    for (const id of ids) {
+      await push(article({ id, section }));
+      await publish();
+      indexes.push(await loadIndex(env.FEEDS, section));
+    }
+    await fetch("https://stand-in.example/calls", { method: "DELETE" });
+    expect((await subscribe(valid({ "hub.topic": topic, "hub.callback": callback, "hub.secret": "q" }))).status).toBe(202);
+    await vi.waitFor(async () => {
+      await hubRuns(section);
+      expect((await listing(topic))[0]).toMatchObject({ state: "active" });
+    });
+    const signalled = Date.now();
+    for (const index of indexes) await shard(section).sectionPublished({ index, now: Date.now() });
+    const posts = await vi.waitFor(async () => {
+      await hubRuns(section);
+      const found = (await sent()).filter((c) => c.method === "POST" && c.url === callback);
+      expect(found.at(-1)?.body).toContain("ws-quick-3");
+      return found;
+    }, PUSHED);
+    expect(Date.now() - signalled).toBeGreaterThanOrEqual(MIN_PUSH_INTERVAL_MS);
+    // Two pushes for three publishes: the first as it was, then the newest; the second publish's body never went out.
+    expect(posts).toHaveLength(2);
+    expect(posts[0]!.body).toContain("ws-quick-1");
+    expect(posts[0]!.body).not.toContain("ws-quick-2");
+    expect(posts[1]!.body).toBe(await (await get(`/feeds/${section}.rss`)).text());
+    expect(posts[1]!.headers["x-hub-signature"]).toBe(await hubSignature("sha256", "q", new TextEncoder().encode(posts[1]!.body)));
   });
 
   it("a verification answered with a redirect is a failure: nothing is subscribed", async () => {

@@ -534,6 +534,13 @@ export function renderWebSubReport(w, { withTargets = true } = {}) {
       ],
     ),
   );
+  const t = w.ingest_pushes;
+  if (t) {
+    out.push(
+      `\nThe ingest's fan-out: ${num(t.pushes)} pushes (${t.megabytes} MB) to the subscribers of ${t.topics} topics, ` +
+        `${num(t.distinct_bodies)} distinct bodies among them (summed over topics).\n`,
+    );
+  }
   if (withTargets) {
     out.push("\nTargets (issue 12):\n");
     out.push(

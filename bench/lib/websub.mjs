@@ -2,6 +2,7 @@
 // for 1,000 spread over every section, format and a filter, and ingest and feed throughput with those
 // 1,000 subscriptions active against the same figures measured before any subscription existed.
 // Subscribers are one local HTTP server that answers verification of intent and takes pushes.
+import { createHash } from "node:crypto";
 import { createServer } from "node:http";
 import { pushArticles } from "../../scripts/lib/cms-client.mjs";
 import { SECTIONS } from "../../scripts/lib/sample-articles.mjs";
@@ -15,6 +16,8 @@ const ms = (x) => (x === null ? null : Math.round(x));
 async function startCallbacks() {
   const seen = new Map(); // "callback|articleId" → ms
   let watch = [];
+  // While counting: pushes per callback path, and the distinct bodies among them (by SHA-1).
+  let tally = null;
   const server = createServer((req, res) => {
     const chunks = [];
     req.on("data", (c) => chunks.push(c));
@@ -25,6 +28,13 @@ async function startCallbacks() {
         return;
       }
       const at = performance.now();
+      if (tally) {
+        const hash = createHash("sha1").update(Buffer.concat(chunks)).digest("hex");
+        tally.pushes.set(url.pathname, (tally.pushes.get(url.pathname) ?? 0) + 1);
+        tally.bytes += chunks.reduce((n, c) => n + c.length, 0);
+        if (!tally.bodies.has(url.pathname)) tally.bodies.set(url.pathname, new Set());
+        tally.bodies.get(url.pathname).add(hash);
+      }
       // Read only while a round is timed: the subscribers' own work is not the hub's, and it shares these cores.
       const body = watch.length ? Buffer.concat(chunks).toString() : "";
       for (const id of watch) if (body.includes(id)) seen.set(`${url.pathname}|${id}`, at);
@@ -37,6 +47,15 @@ async function startCallbacks() {
     seen,
     watchFor: (ids) => {
       watch = ids;
+    },
+    /** Starts counting pushes; the returned function stops and returns the tally. */
+    count: () => {
+      tally = { pushes: new Map(), bodies: new Map(), bytes: 0 };
+      return () => {
+        const t = tally;
+        tally = null;
+        return t;
+      };
     },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
@@ -91,6 +110,32 @@ async function drained(url, adminToken) {
     if (performance.now() - started > 120_000) throw new Error("pushes still owed 120 s after the last publish");
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * What the ingest's fan-out cost: pushes made in all and per topic, against the distinct bodies among them
+ * (a push of a body the subscriber already had, or one superseded before it was sent, is the hub's waste).
+ */
+function pushTally(tally, topicOf) {
+  const topics = new Map(); // topic → { subscribers, pushes, bodies: Set }
+  for (const [path, n] of tally.pushes) {
+    const topic = topicOf(Number(path.slice("/cb/".length)));
+    const t = topics.get(topic) ?? { subscribers: 0, pushes: 0, bodies: new Set() };
+    t.subscribers++;
+    t.pushes += n;
+    for (const b of tally.bodies.get(path)) t.bodies.add(b);
+    topics.set(topic, t);
+  }
+  const per = [...topics].map(([topic, t]) => ({ topic, subscribers: t.subscribers, pushes: t.pushes, bodies: t.bodies.size }));
+  per.sort((a, b) => b.pushes - a.pushes);
+  return {
+    pushes: per.reduce((n, t) => n + t.pushes, 0),
+    megabytes: Math.round(tally.bytes / 1e5) / 10,
+    topics: per.length,
+    distinct_bodies: per.reduce((n, t) => n + t.bodies, 0),
+    // Pushes per subscriber of each topic (pushes / subscribers) against that topic's distinct bodies.
+    per_topic: per.map((t) => `${t.topic} ${t.subscribers} subs: ${t.pushes} pushes, ${t.bodies} bodies`),
+  };
 }
 
 /** Pushes `articles` in one signed delivery and waits until each callback in `expect` has a body naming its article. */
@@ -190,10 +235,12 @@ export async function measureWebSub({ worker, secret, adminToken, stored, log, r
     log("websub: ingest and feed throughput with 1,000 subscriptions active…");
     // Each measured alone, as before any subscription: nothing still owed from the rounds above runs meanwhile.
     out.drained_ms = { before_ingest: await drained(worker.url, adminToken) };
+    const stopCounting = callbacks.count();
     const ingest = await deliver(worker.url, secret, take(100), { concurrency: 10 });
     // The ingest's own pushes fan out to the subscribers (the part of it on this machine's cores); readers of a
     // feed are measured once they are delivered: what 1,000 subscriptions cost a reader, not a push storm.
     out.drained_ms.before_feed = await drained(worker.url, adminToken);
+    out.ingest_pushes = pushTally(stopCounting(), (i) => (i < 100 ? feedPath : many[i - 100]));
     out.after = { ingest, feed: (await measurePair(null, { origin: worker.url, path: feedPath, headers: {} })).worker };
   } finally {
     await callbacks.close();

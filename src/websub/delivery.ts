@@ -9,17 +9,22 @@ import type { SignatureMethod } from "./signature";
 const RETRY_BASE_MS = 2000;
 const RETRY_MAX_MS = 3600_000;
 
-interface Delivery {
+/** A push claimed by this instance: which subscriber; what to send is read when its host's slot frees. */
+interface Claimed {
   topic: string;
   callback: string;
   host: string;
+}
+
+type ClaimedRow = Claimed & Record<string, SqlStorageValue>;
+
+/** What is owed when the push starts: the newest generation, its attempts so far, and the subscriber's secret and lease. */
+interface Owed {
   gen: number;
   attempts: number;
   secret: string | null;
   expires_ms: number;
 }
-
-type DeliveryRow = Delivery & Record<string, SqlStorageValue>;
 
 interface TopicBody {
   bytes: Uint8Array;
@@ -27,83 +32,81 @@ interface TopicBody {
   etag: string;
 }
 
-export type ClaimedDelivery = Delivery & { body: TopicBody };
+/**
+ * Each topic's newest body as this instance last read it, by topic: a push reads the topic's ETag (a few
+ * bytes) and the body (~60–70 KB) only when that changed, not once per subscriber.
+ */
+export class TopicBodies {
+  private readonly held = new Map<string, TopicBody>();
+
+  /** The topic's newest body, or null when it has none. */
+  newest(sql: SqlStorage, topic: string): TopicBody | null {
+    const etag = sql.exec<{ etag: string | null }>("SELECT etag FROM topics WHERE topic = ?", topic).toArray()[0]?.etag ?? null;
+    const held = this.held.get(topic);
+    if (held && etag !== null && held.etag === etag) return held;
+    const t = sql
+      .exec<{ body: ArrayBuffer | null; content_type: string | null; etag: string | null }>(
+        "SELECT body, content_type, etag FROM topics WHERE topic = ?",
+        topic,
+      )
+      .toArray()[0];
+    if (!t?.body || !t.content_type) {
+      this.held.delete(topic);
+      return null;
+    }
+    const body = { bytes: new Uint8Array(t.body), contentType: t.content_type, etag: t.etag ?? "" };
+    // Bounded: a shard's topics are few, but filtered topics are unbounded in principle.
+    if (this.held.size >= 256) this.held.clear();
+    this.held.set(topic, body);
+    return body;
+  }
+}
 
 const deliveryKey = (d: { topic: string; callback: string }) => `delivery:${d.topic} ${d.callback}`;
 
-/** Due pushes, claimed (in SQLite and in `lanes`) up to `room`, each with its topic's body (read once per topic). */
-export function claimDeliveries(sql: SqlStorage, lanes: HostLanes, now: number, room: number): ClaimedDelivery[] {
+/** Due pushes, claimed (in SQLite and in `lanes`) up to `room`. */
+export function claimDeliveries(sql: SqlStorage, lanes: HostLanes, now: number, room: number): Claimed[] {
   if (room <= 0) return [];
   const rows = sql
-    .exec<DeliveryRow>(
-      `SELECT d.topic, d.callback, d.host, d.gen, d.attempts, s.secret, s.expires_ms FROM deliveries d
-       JOIN subscriptions s ON s.topic = d.topic AND s.callback = d.callback
-       WHERE d.due_ms <= ? ORDER BY d.due_ms LIMIT ?`,
-      now,
-      BATCH * 4,
-    )
+    .exec<ClaimedRow>("SELECT topic, callback, host FROM deliveries WHERE due_ms <= ? ORDER BY due_ms LIMIT ?", now, BATCH * 4)
     .toArray();
   const claimed = lanes.pick(rows, room, deliveryKey);
-  const bodies = new Map<string, TopicBody>();
-  const out: ClaimedDelivery[] = [];
   for (const r of claimed) {
-    let body = bodies.get(r.topic);
-    if (!body) {
-      const t = sql
-        .exec<{ body: ArrayBuffer | null; content_type: string | null; etag: string | null }>(
-          "SELECT body, content_type, etag FROM topics WHERE topic = ?",
-          r.topic,
-        )
-        .toArray()[0];
-      if (!t?.body || !t.content_type) {
-        // Nothing to push (the topic has no body): nothing owed, and nothing claimed.
-        sql.exec("DELETE FROM deliveries WHERE topic = ? AND callback = ?", r.topic, r.callback);
-        lanes.release(deliveryKey(r));
-        continue;
-      }
-      body = { bytes: new Uint8Array(t.body), contentType: t.content_type, etag: t.etag ?? "" };
-      bodies.set(r.topic, body);
-    }
     sql.exec("UPDATE deliveries SET due_ms = ? WHERE topic = ? AND callback = ?", now + CLAIM_MS, r.topic, r.callback);
-    out.push({
-      topic: r.topic,
-      callback: r.callback,
-      host: r.host,
-      gen: r.gen,
-      attempts: r.attempts,
-      secret: r.secret,
-      expires_ms: r.expires_ms,
-      body,
-    });
   }
-  return out;
+  return claimed.map(({ topic, callback, host }) => ({ topic, callback, host }));
 }
 
-/** POSTs the topic's newest body and records the outcome. */
+/**
+ * POSTs the topic's newest body and records the outcome. What is sent is decided when the host's slot frees, not
+ * when the push was claimed: a body that a newer one superseded meanwhile is never sent, the newer one is.
+ */
 export async function deliverClaimed(
-  hub: { sql: SqlStorage; lanes: HostLanes },
-  d: ClaimedDelivery,
+  hub: { sql: SqlStorage; lanes: HostLanes; bodies: TopicBodies },
+  c: Claimed,
   method: SignatureMethod,
 ): Promise<void> {
   const { sql, lanes } = hub;
-  const { status, error } = await lanes.run(d.host, () => {
-    // Claimed from now: it may have waited for its host's slot (a newer body, a new generation, is due at once).
-    sql.exec(
-      "UPDATE deliveries SET due_ms = ? WHERE topic = ? AND callback = ? AND gen = ?",
-      Date.now() + CLAIM_MS,
-      d.topic,
-      d.callback,
-      d.gen,
-    );
-    return pushBody({
-      callback: d.callback,
-      topic: d.topic,
-      body: d.body.bytes,
-      contentType: d.body.contentType,
-      secret: d.secret,
+  const outcome = await lanes.run(c.host, async () => {
+    const owed = startPush(hub, c);
+    if (!owed) return null;
+    const { body, secret } = owed;
+    const answer = await pushBody({
+      callback: c.callback,
+      topic: c.topic,
+      body: body.bytes,
+      contentType: body.contentType,
+      secret,
       method,
     });
+    return { ...answer, owed };
   });
+  if (!outcome) {
+    lanes.release(deliveryKey(c));
+    return;
+  }
+  const { status, error } = outcome;
+  const d = { ...c, ...outcome.owed };
   lanes.release(deliveryKey(d));
   const now = Date.now();
   if (status >= 200 && status < 300) {
@@ -142,4 +145,30 @@ export async function deliverClaimed(
       d.gen,
     );
   }
+}
+
+/**
+ * The push about to start: what is owed now (its newest generation, with the topic's newest body), claimed
+ * from now; or null when nothing is (the subscription ended, or the topic has no body: the row goes).
+ */
+function startPush(hub: { sql: SqlStorage; bodies: TopicBodies }, c: Claimed): (Owed & { body: TopicBody }) | null {
+  const { sql } = hub;
+  const owed = sql
+    .exec<Owed & Record<string, SqlStorageValue>>(
+      `SELECT d.gen, d.attempts, s.secret, s.expires_ms FROM deliveries d
+       JOIN subscriptions s ON s.topic = d.topic AND s.callback = d.callback
+       WHERE d.topic = ? AND d.callback = ?`,
+      c.topic,
+      c.callback,
+    )
+    .toArray()[0];
+  if (!owed) return null;
+  const body = hub.bodies.newest(sql, c.topic);
+  if (!body) {
+    sql.exec("DELETE FROM deliveries WHERE topic = ? AND callback = ?", c.topic, c.callback);
+    return null;
+  }
+  // Claimed from now: it may have waited for its host's slot.
+  sql.exec("UPDATE deliveries SET due_ms = ? WHERE topic = ? AND callback = ?", Date.now() + CLAIM_MS, c.topic, c.callback);
+  return { gen: owed.gen, attempts: owed.attempts, secret: owed.secret, expires_ms: owed.expires_ms, body };
 }

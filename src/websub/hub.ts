@@ -13,7 +13,7 @@ import type { PublishedSection } from "../feeds/publish";
 import type { WebSubSubscription } from "../model/websub.gen";
 import { websubListeningKey } from "../storage/kv-keys";
 import { migrate } from "../storage/migrations";
-import { claimDeliveries, deliverClaimed } from "./delivery";
+import { claimDeliveries, deliverClaimed, TopicBodies } from "./delivery";
 import { BATCH, HostLanes } from "./host-lanes";
 import { expireLeases } from "./leases";
 import { HUB_MIGRATIONS } from "./schema";
@@ -21,7 +21,7 @@ import { signatureMethod } from "./signature";
 import type { SubscribeRequest } from "./subscribe-request";
 import { hasSubscriptions, listSubscriptions, type RequestOutcome, recordRequest } from "./subscriptions";
 import type { TopicSpec } from "./topic";
-import { recordPublished, renderRecorded } from "./topic-render";
+import { MIN_PUSH_INTERVAL_MS, recordPublished, renderRecorded } from "./topic-render";
 import { claimIntents, verifyClaimed } from "./verification";
 
 /** A run waits this long for its requests; slower ones finish on their own and record their outcome then. */
@@ -37,8 +37,24 @@ export class WebSubHub extends DurableObject<Env> {
   private listening = false;
   /** The requests this instance has claimed, and the per-host lanes they run in. */
   private readonly lanes = new HostLanes();
+  /** Each topic's newest body as last read, so a push reads ~60–70 KB from SQLite only when the body changed. */
+  private readonly bodies = new TopicBodies();
   /** The rendering of recorded publishes under way, if any (one at a time). */
   private rendering: Promise<void> | null = null;
+  /**
+   * When this instance last rendered a new body (from the rendering's start): the next publish waits until
+   * MIN_PUSH_INTERVAL_MS after it. In memory only: a restarted instance renders its first publish at once, which
+   * may cost one push more, never one lost.
+   */
+  private readonly clock = (() => {
+    let last = 0;
+    return {
+      notBefore: () => last + MIN_PUSH_INTERVAL_MS,
+      pushed: (at: number) => {
+        last = at;
+      },
+    };
+  })();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -69,18 +85,19 @@ export class WebSubHub extends DurableObject<Env> {
 
   /**
    * A section's publish has landed in KV: recorded (a newer one replaces one not yet rendered), then rendered in
-   * the background, so the Newsroom waits for one SQLite write here, never for this shard's rendering or its
+   * the background — at once, or at the end of the shard's minimum interval between pushes if it rendered less
+   * than that ago — so the Newsroom waits for one SQLite write here, never for this shard's rendering or its
    * subscribers. The alarm renders it too if this instance goes away first.
    */
   async sectionPublished(published: PublishedSection): Promise<void> {
-    recordPublished(this.sql, published);
+    recordPublished(this.sql, published, Math.max(Date.now(), this.clock.notBefore()));
     await this.schedule();
     this.ctx.waitUntil(this.renderPublished().then(() => this.schedule()));
   }
 
-  /** The recorded publish, rendered once at a time: a caller while it renders joins that rendering. */
+  /** The recorded publish, once due, rendered once at a time: a caller while it renders joins that rendering. */
   private renderPublished(): Promise<void> {
-    this.rendering ??= renderRecorded(this.sql, this.env.FEEDS).finally(() => {
+    this.rendering ??= renderRecorded(this.sql, this.env.FEEDS, this.clock).finally(() => {
       this.rendering = null;
     });
     return this.rendering;
@@ -94,7 +111,7 @@ export class WebSubHub extends DurableObject<Env> {
     expireLeases(this.sql, now);
     const intents = claimIntents(this.sql, this.lanes, now);
     const deliveries = claimDeliveries(this.sql, this.lanes, now, BATCH - intents.length);
-    const hub = { sql: this.sql, kv: this.env.FEEDS, lanes: this.lanes };
+    const hub = { sql: this.sql, kv: this.env.FEEDS, lanes: this.lanes, bodies: this.bodies };
     const method = signatureMethod(this.env);
     const work = [
       ...intents.map((i) => verifyClaimed(hub, i, (spec) => this.nowListening(spec))),

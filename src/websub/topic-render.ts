@@ -1,6 +1,7 @@
 // A section publish, as the hub shard takes it: recorded in one write (the Newsroom waits for nothing
 // more), then each subscribed topic selected from the new index once, and only a topic whose items
-// changed rendered, once, by the code a GET runs, and owed to its subscribers.
+// changed rendered, once, by the code a GET runs, and owed to its subscribers. A shard renders at most
+// once per MIN_PUSH_INTERVAL_MS: publishes in between are coalesced into the newest.
 import { findSection } from "../config/publication";
 import type { FeedIndex } from "../feeds/feed-index";
 import { feedEtag } from "../feeds/http";
@@ -15,23 +16,62 @@ import { type TopicSpec, topicScript } from "./topic";
 /** A publish whose rendering failed (a KV read) is tried again this much later. */
 const RENDER_RETRY_MS = 5000;
 
-/** Records a section's publish: a newer one replaces one not yet rendered. */
-export function recordPublished(sql: SqlStorage, published: PublishedSection): void {
+/**
+ * A shard renders (and so pushes a new body of any of its topics) at most this often. Every topic of a shard
+ * changes only when its section (or, for `all`, any section) publishes, so this is also each topic's minimum
+ * interval between pushes. A publish after a quiet interval is rendered at once; one within it waits for the
+ * rest of it, and any later publish in that time replaces it: the subscribers get the newest body, once, not
+ * every intermediate one (a section taking several articles a second would otherwise send each subscriber a
+ * ~60–70 KB feed for each of its publishes). Why two seconds: the Newsroom already writes a section's index at
+ * most once a second (KV takes one write a second per key), so a busy section signals about a second apart and
+ * one second would coalesce nothing; two halves a busy topic's pushes, while the wait it adds is at most about
+ * a second (the next signal comes a second after the rendering it follows) — within the 5 s a push may take —
+ * and nothing for a publish after two quiet seconds, the usual case.
+ */
+export const MIN_PUSH_INTERVAL_MS = 2000;
+
+/**
+ * Records a section's publish, due at `dueMs` (at once, or when the shard's minimum interval since its last
+ * rendering ends): a newer one replaces one not yet rendered, and is due no later than that one was.
+ */
+export function recordPublished(sql: SqlStorage, published: PublishedSection, dueMs: number): void {
   sql.exec(
     `INSERT INTO published (id, seq, published, received_ms) VALUES (1, 1, ?, ?)
-     ON CONFLICT (id) DO UPDATE SET seq = published.seq + 1, published = excluded.published, received_ms = excluded.received_ms`,
+     ON CONFLICT (id) DO UPDATE SET seq = published.seq + 1, published = excluded.published,
+       received_ms = MIN(published.received_ms, excluded.received_ms)`,
     JSON.stringify(published),
-    Date.now(),
+    dueMs,
   );
 }
 
-/** Each recorded publish in turn: its topics selected, the changed ones rendered and owed; then the record goes. */
-export async function renderRecorded(sql: SqlStorage, kv: KVNamespace): Promise<void> {
+/** When the shard last pushed a new body (from when its rendering started), and so when it may next render. */
+export interface PushClock {
+  notBefore(): number;
+  pushed(renderStartedMs: number): void;
+}
+
+/**
+ * Each recorded publish in turn, once it is due and the shard's minimum interval has passed: its topics selected,
+ * the changed ones rendered and owed; then the record goes. A publish not yet due stays, due when it may render.
+ */
+export async function renderRecorded(sql: SqlStorage, kv: KVNamespace, clock: PushClock): Promise<void> {
   for (;;) {
-    const pending = sql.exec<{ seq: number; published: string }>("SELECT seq, published FROM published").toArray()[0];
+    // received_ms is when the record is due (the column predates coalescing; it was always "now" then).
+    const pending = sql
+      .exec<{ seq: number; published: string; received_ms: number }>("SELECT seq, published, received_ms FROM published")
+      .toArray()[0];
     if (!pending) return;
+    const started = Date.now();
+    const due = Math.max(pending.received_ms, clock.notBefore());
+    if (due > started) {
+      // Recorded while the last rendering ran: it waits for the rest of the interval (the alarm is armed for it).
+      sql.exec("UPDATE published SET received_ms = ? WHERE seq = ?", due, pending.seq);
+      return;
+    }
     try {
-      await renderChanged(sql, kv, JSON.parse(pending.published) as PublishedSection);
+      const changed = await renderChanged(sql, kv, JSON.parse(pending.published) as PublishedSection);
+      // A publish that changed no topic pushed nothing: it does not hold the next one back.
+      if (changed > 0) clock.pushed(started);
     } catch (error) {
       // Reading the items failed (KV): the alarm tries again shortly, while the pushes already owed go on.
       console.error(`websub: rendering a publish failed, retrying: ${String(error)}`);
@@ -64,7 +104,9 @@ async function renderChanged(sql: SqlStorage, kv: KVNamespace, published: Publis
     topics.map(async (row) => {
       const { format, query, base } = row.parsed;
       const script = topicScript(row.parsed);
-      const { body } = await renderPublicFeed(kv, { index, format, query, now: at, base, script });
+      // Items never change under their key: any memo window (1 ms) only lets this isolate keep the items it read,
+      // so a render reads from KV just the items new since the last (the index comes with the signal, not from KV).
+      const { body } = await renderPublicFeed(kv, { index, format, query, now: at, base, script, memoMs: 1 });
       return { ...row, body };
     }),
   );
