@@ -538,7 +538,16 @@ export function renderWebSubReport(w, { withTargets = true } = {}) {
   if (t) {
     out.push(
       `\nThe ingest's fan-out: ${num(t.pushes)} pushes (${t.megabytes} MB) to the subscribers of ${t.topics} topics, ` +
-        `${num(t.distinct_bodies)} distinct bodies among them (summed over topics).\n`,
+        `${num(t.distinct_bodies)} distinct bodies among them (summed over topics); ${num(t.during_ingest)} of the pushes arrived before the ingest's last answer.\n`,
+    );
+  }
+  const c = w.cpu;
+  if (c?.ingest_no_subscriptions) {
+    const s = (x) => (x?.service_s === null || x?.service_s === undefined ? "n/a" : `${x.service_s} s`);
+    out.push(
+      `\nCPU of wrangler dev's processes (the Worker, Newsroom and hub shards in one workerd): ingest with no subscriptions ${s(c.ingest_no_subscriptions)}, ` +
+        `with 1,000 ${s(c.ingest_1000_subscriptions)}, and until its pushes were all made ${s(c.ingest_1000_subscriptions_until_drained)}; ` +
+        `this process (subscribers, ingest client): ${c.ingest_no_subscriptions.bench_s} s, ${c.ingest_1000_subscriptions?.bench_s} s, ${c.ingest_1000_subscriptions_until_drained?.bench_s} s.\n`,
     );
   }
   if (withTargets) {

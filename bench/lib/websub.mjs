@@ -3,6 +3,7 @@
 // 1,000 subscriptions active against the same figures measured before any subscription existed.
 // Subscribers are one local HTTP server that answers verification of intent and takes pushes.
 import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { pushArticles } from "../../scripts/lib/cms-client.mjs";
 import { SECTIONS } from "../../scripts/lib/sample-articles.mjs";
@@ -48,6 +49,8 @@ async function startCallbacks() {
     watchFor: (ids) => {
       watch = ids;
     },
+    /** Pushes counted so far. */
+    pushesSoFar: () => (tally ? [...tally.pushes.values()].reduce((a, b) => a + b, 0) : 0),
     /** Starts counting pushes; the returned function stops and returns the tally. */
     count: () => {
       tally = { pushes: new Map(), bodies: new Map(), bytes: 0 };
@@ -110,6 +113,41 @@ async function drained(url, adminToken) {
     if (performance.now() - started > 120_000) throw new Error("pushes still owed 120 s after the last publish");
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/**
+ * CPU seconds (user + system) used so far by every process in wrangler dev's process group (wrangler and its
+ * workerd: the Worker, the Newsroom and the hub shards), from /proc; null where there is none (not Linux).
+ */
+function groupCpuSeconds(pgid) {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        continue;
+      }
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // After the command: state, ppid, pgrp (fields 3–5), … utime, stime (fields 14–15).
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks / 100; // USER_HZ
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds of the service (wrangler dev's group) and of this process (the subscribers and the ingest client) since `start`. */
+function cpuSince(pgid, start) {
+  const now = { service: groupCpuSeconds(pgid), bench: process.cpuUsage() };
+  if (!start) return now;
+  return {
+    service_s: now.service === null || start.service === null ? null : Math.round((now.service - start.service) * 100) / 100,
+    bench_s: Math.round((now.bench.user + now.bench.system - start.bench.user - start.bench.system) / 1e4) / 100,
+  };
 }
 
 /**
@@ -188,8 +226,11 @@ export async function measureWebSub({ worker, secret, adminToken, stored, log, r
   let n = stored;
 
   log("websub: ingest and feed throughput before any subscription…");
+  const cpuBefore = cpuSince(worker.pid);
+  const ingestBefore = await deliver(worker.url, secret, take(100), { concurrency: 10 });
+  out.cpu = { ingest_no_subscriptions: cpuSince(worker.pid, cpuBefore) };
   out.before = {
-    ingest: await deliver(worker.url, secret, take(100), { concurrency: 10 }),
+    ingest: ingestBefore,
     feed: (await measurePair(null, { origin: worker.url, path: feedPath, headers: {} })).worker,
   };
 
@@ -236,11 +277,16 @@ export async function measureWebSub({ worker, secret, adminToken, stored, log, r
     // Each measured alone, as before any subscription: nothing still owed from the rounds above runs meanwhile.
     out.drained_ms = { before_ingest: await drained(worker.url, adminToken) };
     const stopCounting = callbacks.count();
+    const cpuAfter = cpuSince(worker.pid);
     const ingest = await deliver(worker.url, secret, take(100), { concurrency: 10 });
+    out.cpu.ingest_1000_subscriptions = cpuSince(worker.pid, cpuAfter);
+    const pushesDuringIngest = callbacks.pushesSoFar();
     // The ingest's own pushes fan out to the subscribers (the part of it on this machine's cores); readers of a
     // feed are measured once they are delivered: what 1,000 subscriptions cost a reader, not a push storm.
     out.drained_ms.before_feed = await drained(worker.url, adminToken);
-    out.ingest_pushes = pushTally(stopCounting(), (i) => (i < 100 ? feedPath : many[i - 100]));
+    // Until the last push was made (the drain's polling of the admin listing included).
+    out.cpu.ingest_1000_subscriptions_until_drained = cpuSince(worker.pid, cpuAfter);
+    out.ingest_pushes = { ...pushTally(stopCounting(), (i) => (i < 100 ? feedPath : many[i - 100])), during_ingest: pushesDuringIngest };
     out.after = { ingest, feed: (await measurePair(null, { origin: worker.url, path: feedPath, headers: {} })).worker };
   } finally {
     await callbacks.close();
