@@ -547,6 +547,8 @@ export function renderWebSubReport(w, { withTargets = true } = {}) {
     out.push(
       `\nCPU of wrangler dev's processes (the Worker, Newsroom and hub shards in one workerd): ingest with no subscriptions ${s(c.ingest_no_subscriptions)}, ` +
         `with 1,000 ${s(c.ingest_1000_subscriptions)}, and until its pushes were all made ${s(c.ingest_1000_subscriptions_until_drained)}; ` +
+        `from the ingest's start until the service idled again (its publishing done): ${s(c.ingest_no_subscriptions_until_idle)} with none, ` +
+        `${s(c.ingest_1000_subscriptions_until_idle)} with 1,000 (the difference is the hub's: renders, ${num(t?.pushes)} pushes, and the bench's polling of the admin listing until they were made); ` +
         `this process (subscribers, ingest client): ${c.ingest_no_subscriptions.bench_s} s, ${c.ingest_1000_subscriptions?.bench_s} s, ${c.ingest_1000_subscriptions_until_drained?.bench_s} s.\n`,
     );
   }

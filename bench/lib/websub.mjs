@@ -150,6 +150,17 @@ function cpuSince(pgid, start) {
   };
 }
 
+/** Waits until wrangler dev's processes idle (under 0.05 s of CPU in half a second), at most 60 s. */
+async function untilIdle(pgid) {
+  const deadline = Date.now() + 60_000;
+  for (let last = groupCpuSeconds(pgid); last !== null && Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = groupCpuSeconds(pgid);
+    if (now - last < 0.05) return;
+    last = now;
+  }
+}
+
 /**
  * What the ingest's fan-out cost: pushes made in all and per topic, against the distinct bodies among them
  * (a push of a body the subscriber already had, or one superseded before it was sent, is the hub's waste).
@@ -229,6 +240,9 @@ export async function measureWebSub({ worker, secret, adminToken, stored, log, r
   const cpuBefore = cpuSince(worker.pid);
   const ingestBefore = await deliver(worker.url, secret, take(100), { concurrency: 10 });
   out.cpu = { ingest_no_subscriptions: cpuSince(worker.pid, cpuBefore) };
+  // And until the service is idle again: the Newsroom publishes the ingest's articles after answering.
+  await untilIdle(worker.pid);
+  out.cpu.ingest_no_subscriptions_until_idle = cpuSince(worker.pid, cpuBefore);
   out.before = {
     ingest: ingestBefore,
     feed: (await measurePair(null, { origin: worker.url, path: feedPath, headers: {} })).worker,
@@ -286,6 +300,8 @@ export async function measureWebSub({ worker, secret, adminToken, stored, log, r
     out.drained_ms.before_feed = await drained(worker.url, adminToken);
     // Until the last push was made (the drain's polling of the admin listing included).
     out.cpu.ingest_1000_subscriptions_until_drained = cpuSince(worker.pid, cpuAfter);
+    await untilIdle(worker.pid);
+    out.cpu.ingest_1000_subscriptions_until_idle = cpuSince(worker.pid, cpuAfter);
     out.ingest_pushes = { ...pushTally(stopCounting(), (i) => (i < 100 ? feedPath : many[i - 100])), during_ingest: pushesDuringIngest };
     out.after = { ingest, feed: (await measurePair(null, { origin: worker.url, path: feedPath, headers: {} })).worker };
   } finally {
