@@ -75,6 +75,15 @@ describe("the fast path answers what the router answers", () => {
     const opml = await viaRouter("/feeds.opml");
     for (const [name, value] of Object.entries(PUBLIC_READ_HEADERS)) expect(opml.headers.get(name)).toBe(value);
   });
+
+  it("an answer's headers are its own: changing them changes no later answer", async () => {
+    const first = (await feedFastPath(new Request(`${BASE}/feeds/wenlv.rss`), env))!;
+    first.headers.set("Cache-Control", "no-store");
+    first.headers.delete("Link");
+    const second = (await feedFastPath(new Request(`${BASE}/feeds/wenlv.rss`), env))!;
+    expect(second.headers.get("Cache-Control")).toBe("public, max-age=60");
+    expect(second.headers.get("Link")).toContain('rel="self"');
+  });
 });
 
 describe("what the fast path leaves to the router", () => {

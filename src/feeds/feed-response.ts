@@ -83,13 +83,16 @@ function fixedHeaders(a: FeedAsk): Record<string, string> {
   };
 }
 
-/** A feed's header sets for its latest validators: a 200's and a 304's (no Content-Type), replaced, never edited. */
+/**
+ * A feed's header sets for its latest validators: a 200's and a 304's (no Content-Type), replaced, never edited.
+ * Held as Headers: a Response copies those without converting each name and value from JavaScript again.
+ */
 interface HeaderSets {
   fixed: Record<string, string>;
   etag: string;
   modified: number;
-  ok: Record<string, string>;
-  notModified: Record<string, string>;
+  ok: Headers;
+  notModified: Headers;
 }
 const headerSets = new Map<string, HeaderSets>();
 
@@ -104,7 +107,7 @@ function headerSetsFor(a: FeedAsk, etag: string, modified: number): HeaderSets {
     "Last-Modified": new Date(modified).toUTCString(),
   };
   const { "Content-Type": _type, ...notModified } = ok;
-  return hold(headerSets, a.shape, { fixed, etag, modified, ok, notModified });
+  return hold(headerSets, a.shape, { fixed, etag, modified, ok: new Headers(ok), notModified: new Headers(notModified) });
 }
 
 /** The answer to a feed request: its body (a 200), or null for a 304, with the feed's complete header set. */

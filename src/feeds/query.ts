@@ -55,6 +55,7 @@ export function parseFeedQuery(params: URLSearchParams): FeedQuery {
 
 /** The canonical query string of a feed (stable order, defaults left out), "" or "?…". */
 export function canonicalQuery(query: FeedQuery): string {
+  if (isUnfiltered(query)) return "";
   const params = new URLSearchParams();
   if (query.region) params.set("region", query.region);
   if (query.topics.length) params.set("topic", query.topics.join(","));
