@@ -340,10 +340,38 @@ describe("a busy month", () => {
         expect(new TextEncoder().encode(body).length, `${name}.${format}`).toBeLessThan(48 * 1024 + 8 * 1024);
         if (format === "atom" && i === 0) {
           expect(body).toContain('href="http://feeds.test/feeds/laowai-zai-gansu/archive/2024-05-2.atom" rel="next-archive"');
-          expect(body).toContain(`第 1/${parts} 部分`);
+          expect(body).toContain("第 1 部分");
+          expect(body).not.toContain(`第 1/${parts} 部分`);
         }
       }
     }
+  }, 120_000);
+
+  it("as it fills, rewrites only its newest part and the parts it grows, never the ones before", async () => {
+    const names = (n: number) => ["2024-05", ...Array.from({ length: n - 1 }, (_, k) => `2024-05-${k + 2}`)];
+    const validators = async () => {
+      const archives = (await walkChain(get, "atom", "/feeds/laowai-zai-gansu.atom")).slice(1);
+      const tags: string[] = [];
+      for (const name of names(archives.length))
+        tags.push((await get(`/feeds/laowai-zai-gansu/archive/${name}.atom`)).headers.get("ETag") ?? "");
+      return tags;
+    };
+    const before = await validators();
+    // 100 newer articles push 100 more of May out of the current feed, into the month's newest end: new parts.
+    const later = Array.from({ length: 100 }, (_, i) =>
+      article({
+        id: `may-late-${i}`,
+        section: "laowai-zai-gansu",
+        published_at: new Date(Date.parse("2024-05-02T00:00:00+08:00") + i * 60_000).toISOString(),
+      }),
+    );
+    expect((await push(later)).status).toBe(200);
+    await publish();
+    const after = await validators();
+    expect(after.length).toBeGreaterThan(before.length);
+    // Every part before the newest is byte for byte what it was (same validator); the newest gains items or a next link.
+    expect(after.slice(0, before.length - 1)).toEqual(before.slice(0, -1));
+    expect(after[before.length - 1]).not.toBe(before.at(-1));
   }, 120_000);
 });
 

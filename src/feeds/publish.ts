@@ -18,9 +18,10 @@ import type { SectionSnapshot } from "./snapshot";
 
 /**
  * Bump when rendered items or published feed heads change shape, so the Newsroom re-renders its cached
- * fragments and republishes every section (7: the Simplified feeds link their own archives).
+ * fragments and republishes every section (7: the Simplified feeds link their own archives; 8: an archive part's
+ * title names its part, not the month's part count).
  */
-export const RENDERER_VERSION = "7";
+export const RENDERER_VERSION = "8";
 
 export type ItemFragments = Record<FeedFormat, string>;
 /** An article version's items in every format and script (the Newsroom keeps them, rendered and converted once). */

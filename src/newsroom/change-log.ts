@@ -101,7 +101,8 @@ export class ChangeLog {
   /** Drops whole pages older than retention (never the newest page); their KV pages and items are deleted. */
   prune(now: number): void {
     const old = this.sql
-      .exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM change_log WHERE at_ms < ?", now - PRUNE_AFTER_MS)
+      // Through the time index: only entries past retention are read (few, they are pruned), not the whole log.
+      .exec<{ seq: number | null }>("SELECT MAX(seq) AS seq FROM change_log INDEXED BY change_log_at WHERE at_ms < ?", now - PRUNE_AFTER_MS)
       .one().seq;
     const last = this.lastSeq();
     if (old === null || last === 0) return;

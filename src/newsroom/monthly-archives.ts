@@ -98,27 +98,22 @@ export class MonthlyArchives {
     if (!info || boundary === undefined) return [];
     const [start, end] = monthRange(month);
     const rendering = this.host.renderer();
-    const sizes = () =>
-      this.archivedRows(
-        section,
-        boundary,
-        now,
-        "AND a.published_ms >= ? AND a.published_ms < ?",
-        [start, end],
-        "ASC",
-        -1,
-        `, f.id IS NOT NULL AS cached, MAX(length(CAST(f.rss AS BLOB)), length(CAST(f.atom AS BLOB)), length(CAST(f.json AS BLOB)),
-           length(CAST(f.hans_rss AS BLOB)), length(CAST(f.hans_atom AS BLOB)), length(CAST(f.hans_json AS BLOB))) AS bytes`,
-        "LEFT JOIN fragments f ON f.id = a.id AND f.version = a.version AND f.renderer = ?",
-        [rendering],
-      );
-    let rows = sizes();
-    if (rows.some((r) => !r.cached)) {
-      // Render what the fragment cache lacks (an old article archived for the first time), then measure again.
-      for (const row of rows.filter((r) => !r.cached)) this.host.fragments(this.article(row.id));
-      rows = sizes();
-    }
-    const parts = cutParts(rows.map((r) => ({ id: r.id, version: r.version, bytes: Number(r.bytes ?? 0) })));
+    // Each item's size as measured before (fragment_bytes: small rows, so this reads no fragment text); a version not
+    // measured yet under this rendering is measured once, its fragments rendered if the cache lacks them (an old
+    // article archived for the first time).
+    const rows = this.archivedRows(
+      section,
+      boundary,
+      now,
+      "AND a.published_ms >= ? AND a.published_ms < ?",
+      [start, end],
+      "ASC",
+      -1,
+      ", b.bytes AS bytes",
+      "LEFT JOIN fragment_bytes b ON b.id = a.id AND b.version = a.version AND b.renderer = ?",
+      [rendering],
+    );
+    const parts = cutParts(rows.map((r) => ({ id: r.id, version: r.version, bytes: r.bytes ?? this.measure(r.id, r.version, rendering) })));
     const older = this.neighbour(section, boundary, now, start, "older");
     const newer = this.neighbour(section, boundary, now, end, "newer");
     const olderMonth: ArchivedMonth | null = older ? { month: older, parts: this.recordedParts(section, older) ?? 1 } : null;
@@ -312,7 +307,7 @@ export class MonthlyArchives {
     const beyond = boundary ? "AND (a.published_ms < ? OR (a.published_ms = ? AND a.id > ?))" : "";
     const idOrder = order === "DESC" ? "ASC" : "DESC";
     return this.sql
-      .exec<{ id: string; version: number; published_ms: number; cached?: number; bytes?: number | null }>(
+      .exec<{ id: string; version: number; published_ms: number; bytes?: number | null }>(
         `SELECT a.id, a.version, a.published_ms ${extraColumns} FROM articles a ${join}
          WHERE a.status = 'published' AND (a.embargo_ms IS NULL OR a.embargo_ms <= ?) AND ${where} ${beyond} ${extraWhere}
          ORDER BY a.published_ms ${order}, a.id ${idOrder} LIMIT ?`,
@@ -337,13 +332,33 @@ export class MonthlyArchives {
 
   private nextEmbargo(section: string, now: number): number | null {
     const { where, params } = inSection(section, "a.");
+    // Through the embargo index: only articles still under embargo are read (otherwise SQLite may pick the section's
+    // index and read every published article of the section, a scan that grows with the archive).
     return this.sql
       .exec<{ at: number | null }>(
-        `SELECT MIN(a.embargo_ms) AS at FROM articles a WHERE a.embargo_ms > ? AND a.status = 'published' AND ${where}`,
+        `SELECT MIN(a.embargo_ms) AS at FROM articles a INDEXED BY articles_embargo
+         WHERE a.embargo_ms > ? AND a.status = 'published' AND ${where}`,
         now,
         ...params,
       )
       .one().at;
+  }
+
+  /**
+   * The largest of a version's six fragments in UTF-8 bytes (what parts are cut by), recorded in `fragment_bytes`:
+   * measuring reads every fragment, so it is done once per version and rendering, not on every build of its month.
+   */
+  private measure(id: string, version: number, rendering: string): number {
+    const fragments = this.host.fragments(this.article(id));
+    const bytes = Math.max(...SCRIPTS.flatMap((script) => FEED_FORMATS.map((format) => utf8.encode(fragments[script][format]).length)));
+    this.sql.exec(
+      "INSERT OR REPLACE INTO fragment_bytes (id, version, renderer, bytes) VALUES (?, ?, ?, ?)",
+      id,
+      version,
+      rendering,
+      bytes,
+    );
+    return bytes;
   }
 
   private article(id: string): StoredArticle {
@@ -374,6 +389,8 @@ export class MonthlyArchives {
     });
   }
 }
+
+const utf8 = new TextEncoder();
 
 /** The SQL condition for articles of `section` (every article for `all`). */
 function inSection(section: string, prefix = ""): { where: string; params: string[] } {

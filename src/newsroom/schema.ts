@@ -67,4 +67,12 @@ export const NEWSROOM_MIGRATIONS: readonly string[] = [
   //    published in KV has them, so replacing it deletes exactly its keys (1 for rows from before: delete to be sure).
   `ALTER TABLE fragments ADD COLUMN partner TEXT;
    ALTER TABLE published_items ADD COLUMN partner INTEGER NOT NULL DEFAULT 1;`,
+
+  // 8. Publishing's queries stay bounded by what they publish, not by the archive: the size an archive month cuts
+  //    its parts by, measured once per article version and rendering (a row of its own: reading it must not read the
+  //    fragments' text, as every build of a month did for each of its items); and indexes for the change log's pruning
+  //    and the replay memory's expiry, which otherwise scan their whole tables on every alarm run.
+  `CREATE TABLE fragment_bytes (id TEXT PRIMARY KEY, version INTEGER NOT NULL, renderer TEXT NOT NULL, bytes INTEGER NOT NULL);
+   CREATE INDEX change_log_at ON change_log (at_ms);
+   CREATE INDEX deliveries_received ON deliveries (received_ms);`,
 ];

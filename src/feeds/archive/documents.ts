@@ -37,9 +37,13 @@ export function monthLabel(month: string): string {
   return `${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`;
 }
 
-/** What a document's title says after the section's: its month, and its part when the month has several. */
+/**
+ * What a document's title says after the section's: its month, and its part when the month has several. Not how
+ * many parts there are: a month grows a part every ~15 articles, and a count in every title would rewrite all of
+ * the month's documents each time, where only its newest part (whose next link changes) and the new one differ.
+ */
 export function archiveTitle(doc: ArchivePart, parts: number, script: Script = "zh-Hant"): string {
-  return ` · ${monthLabel(doc.month)}${textIn(script, "存檔")}${parts > 1 ? `(第 ${doc.part}/${parts} 部分)` : ""}`;
+  return ` · ${monthLabel(doc.month)}${textIn(script, "存檔")}${parts > 1 ? `(第 ${doc.part} 部分)` : ""}`;
 }
 
 /**
@@ -58,7 +62,8 @@ export function archiveSignature(input: {
   const link = (p: ArchivePart | null) => (p ? partName(p) : "-");
   const items = input.items.map((i) => `${i.id}@${i.version}`).join(",");
   return digest(
-    `${input.renderer}|${input.base}|${input.section}|${partName(input.doc)}/${input.parts}|${link(input.links.prev)}|${link(input.links.next)}|${items}`,
+    // Of the part count, only what a document shows: whether the month has parts at all (the title's part number).
+    `${input.renderer}|${input.base}|${input.section}|${partName(input.doc)}/${input.parts > 1 ? "n" : "1"}|${link(input.links.prev)}|${link(input.links.next)}|${items}`,
   );
 }
 
