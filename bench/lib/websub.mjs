@@ -150,13 +150,16 @@ function cpuSince(pgid, start) {
   };
 }
 
-/** Waits until wrangler dev's processes idle (under 0.05 s of CPU in half a second), at most 60 s. */
+/**
+ * Waits until wrangler dev's processes idle: under 0.1 s of CPU in two seconds (the Newsroom waits up to a second
+ * between writes of one KV key, so a shorter window can end while it is still publishing); at most 60 s.
+ */
 async function untilIdle(pgid) {
   const deadline = Date.now() + 60_000;
   for (let last = groupCpuSeconds(pgid); last !== null && Date.now() < deadline; ) {
-    await new Promise((r) => setTimeout(r, 500));
+    await new Promise((r) => setTimeout(r, 2000));
     const now = groupCpuSeconds(pgid);
-    if (now - last < 0.05) return;
+    if (now - last < 0.1) return;
     last = now;
   }
 }
