@@ -176,6 +176,21 @@ describe("HTTP", () => {
     }
   });
 
+  it("sends a 304 only what updates the reader's stored copy, and the CORS headers a script needs to read it", async () => {
+    for (const path of ["/feeds/yaowen.rss", "/feeds/all.atom?region=gansu", "/zh-hans/feeds/yaowen.json"]) {
+      const first = await get(path);
+      const notModified = await get(path, { "If-None-Match": first.headers.get("ETag")!, Origin: "https://reader.example" });
+      expect(notModified.status).toBe(304);
+      expect(Object.fromEntries(notModified.headers)).toEqual({
+        "access-control-allow-origin": "*",
+        "access-control-expose-headers": "ETag,Last-Modified,Link,Syndication-License",
+        "cache-control": first.headers.get("Cache-Control"),
+        etag: first.headers.get("ETag"),
+        vary: "Accept",
+      });
+    }
+  });
+
   it("gives each format its own ETag and the filters theirs", async () => {
     const tags = await Promise.all(
       ["/feeds/yaowen.rss", "/feeds/yaowen.atom", "/feeds/yaowen.json", "/feeds/yaowen.rss?limit=5"].map(async (p) =>

@@ -4,7 +4,7 @@
 // Sets are built once per feed and published revision, not per request.
 import { CACHE_CONTROL } from "../config/cache";
 import type { Script, Section } from "../config/publication";
-import { HTML_PAGE_HEADERS, PUBLIC_READ_HEADERS } from "../http/headers";
+import { HTML_PAGE_HEADERS, PUBLIC_CORS_HEADERS, PUBLIC_READ_HEADERS } from "../http/headers";
 import { CACHE_TAG_HEADER, sectionCacheTag } from "./edge-cache";
 import { feedLinks, linkHeader, syndicationLicense } from "./http";
 import { FEED_CONTENT_TYPES, type FeedFormat } from "./model";
@@ -84,8 +84,10 @@ function fixedHeaders(a: FeedAsk): Record<string, string> {
 }
 
 /**
- * A feed's header sets for its latest validators: a 200's and a 304's (no Content-Type), replaced, never edited.
- * Held as Headers: a Response copies those without converting each name and value from JavaScript again.
+ * A feed's header sets for its latest validators: a 200's, and a 304's, replaced, never edited. A 304 carries what
+ * updates the reader's stored copy (RFC 9110 §15.4.5: ETag, Cache-Control, Vary) and the CORS headers a script
+ * needs to read it; the rest is the stored 200's already. Held as Headers: a Response copies those without
+ * converting each name and value from JavaScript again.
  */
 interface HeaderSets {
   fixed: Record<string, string>;
@@ -106,11 +108,11 @@ function headerSetsFor(a: FeedAsk, etag: string, modified: number): HeaderSets {
     ETag: etag,
     "Last-Modified": new Date(modified).toUTCString(),
   };
-  const { "Content-Type": _type, ...notModified } = ok;
+  const notModified = { ...PUBLIC_CORS_HEADERS, "Cache-Control": fixed["Cache-Control"]!, Vary: fixed.Vary!, ETag: etag };
   return hold(headerSets, a.shape, { fixed, etag, modified, ok: new Headers(ok), notModified: new Headers(notModified) });
 }
 
-/** The answer to a feed request: its body (a 200), or null for a 304, with the feed's complete header set. */
+/** The answer to a feed request: its body (a 200) with the feed's complete header set, or null for a 304. */
 export function feedResponse(a: FeedAsk, body: BodyInit | null, etag: string, modified: number): Response {
   const sets = headerSetsFor(a, etag, modified);
   return body === null

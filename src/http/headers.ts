@@ -30,10 +30,13 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
 };
 const SECURITY_ENTRIES = Object.entries(SECURITY_HEADERS);
 
-/** Sets SECURITY_HEADERS on every answer (replacing what a handler set) and drops X-Powered-By. */
+/**
+ * Sets SECURITY_HEADERS on every answer but a 304 (replacing what a handler set) and drops X-Powered-By. A 304
+ * only updates the stored 200, which has them (RFC 9110 §15.4.5: no metadata beyond what guides that update).
+ */
 export const securityHeaders = createMiddleware(async (c, next) => {
   await next();
-  for (const [name, value] of SECURITY_ENTRIES) c.res.headers.set(name, value);
+  if (c.res.status !== 304) for (const [name, value] of SECURITY_ENTRIES) c.res.headers.set(name, value);
   c.res.headers.delete("X-Powered-By");
 });
 
