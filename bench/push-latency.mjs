@@ -2,16 +2,17 @@
 // `wrangler dev`, stores PUSH_STORED articles (100-article batches), then sends PUSH_COUNT single signed pushes
 // one at a time and prints their p50/p90/p99/max (ms), beside a trivial request's under the same load. For
 // before/after comparisons of the Newsroom's write path; the machine's load moves every figure, so compare runs made
-// back to back. Before the pushes it waits until the loading's publishing is done (local KV quiet). PUSH_KEEP_STATE=1
+// back to back. Before the pushes it waits until the loading's publishing is done (the Newsroom's outbox empty). PUSH_KEEP_STATE=1
 // keeps the state directory afterwards.
 import { randomBytes } from "node:crypto";
-import { readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { pushArticles } from "../scripts/lib/cms-client.mjs";
 import { archiveSlice } from "./lib/articles.mjs";
 import { startWrangler } from "./lib/dev-server.mjs";
 import { batches, deliver, percentile } from "./lib/ingest.mjs";
+import { newsroomState } from "./lib/local-state.mjs";
 
 const STORED = Number(process.env.PUSH_STORED ?? 1000);
 const COUNT = Number(process.env.PUSH_COUNT ?? 300);
@@ -37,9 +38,9 @@ try {
     if (feed.items?.[0]?.id.endsWith(`:${newest}`)) break;
     await new Promise((r) => setTimeout(r, 250));
   }
-  // The rest of the backlog (at 10,000 stored, every section's archive months and the articles' items take minutes):
-  // quiet once local KV has taken no write for PUSH_QUIET_MS, waiting at most PUSH_SETTLE_MS.
-  const settled = await kvQuiet(worker.stateDir, Number(process.env.PUSH_QUIET_MS ?? 3000), Number(process.env.PUSH_SETTLE_MS ?? 600_000));
+  // The rest of the backlog (at 10,000 stored, the articles' items, the change log's entries and every section's
+  // archive months take minutes): settled once the Newsroom's outbox is empty, waiting at most PUSH_SETTLE_MS.
+  const settled = await outboxEmpty(worker.stateDir, Number(process.env.PUSH_SETTLE_MS ?? 900_000));
   log(`backlog ${settled ? "published" : "NOT published (PUSH_SETTLE_MS passed)"}`);
   log(
     `${COUNT} single pushes, one at a time (load average ${loadavg()
@@ -87,17 +88,12 @@ try {
   } else rmSync(worker.stateDir, { recursive: true, force: true });
 }
 
-/** Waits until local KV's blob directory (a file per value written) has not changed for `quietMs`; false after `maxMs`. */
-async function kvQuiet(stateDir, quietMs, maxMs) {
-  const kvDir = join(stateDir, "v3", "kv");
+/** Waits until the Newsroom's outbox (its SQLite, read beside workerd) holds nothing to publish; false after `maxMs`. */
+async function outboxEmpty(stateDir, maxMs) {
   const deadline = Date.now() + maxMs;
   while (Date.now() < deadline) {
-    const blobs = readdirSync(kvDir)
-      .filter((d) => !d.startsWith("miniflare-"))
-      .map((d) => join(kvDir, d, "blobs"));
-    const changed = Math.max(0, ...blobs.map((d) => statSync(d, { throwIfNoEntry: false })?.mtimeMs ?? 0));
-    if (changed > 0 && Date.now() - changed >= quietMs) return true;
-    await new Promise((r) => setTimeout(r, 250));
+    if (newsroomState(stateDir)?.dirty === 0) return true;
+    await new Promise((r) => setTimeout(r, 500));
   }
   return false;
 }
