@@ -22,8 +22,11 @@ export function percentile(sorted, q) {
  * Delivers `deliveries` (each an article or an array of articles) with `concurrency` in flight.
  * Returns articles/s over the whole run and per-delivery latency percentiles (ms).
  */
-export async function deliver(url, secret, deliveries, { concurrency = 1, onProgress } = {}) {
+export async function deliver(url, secret, deliveries, { concurrency = 1, onProgress, probe } = {}) {
   const latencies = [];
+  // `probe`: a path that touches no storage and no Durable Object, asked after each push, so a push's figures can be
+  // read against what a request doing nothing cost at that moment (the machine and wrangler dev's proxy).
+  const probed = [];
   let articles = 0;
   let failures = 0;
   let firstFailure = null;
@@ -36,6 +39,11 @@ export async function deliver(url, secret, deliveries, { concurrency = 1, onProg
     else {
       failures++;
       firstFailure ??= { status, body };
+    }
+    if (probe) {
+      const p = performance.now();
+      await (await fetch(`${url}${probe}`)).arrayBuffer();
+      probed.push(performance.now() - p);
     }
     onProgress?.(i + 1);
   });
@@ -53,7 +61,15 @@ export async function deliver(url, secret, deliveries, { concurrency = 1, onProg
     max_ms: ms(latencies.at(-1) ?? null),
     failures,
     ...(firstFailure ? { first_failure: firstFailure } : {}),
+    ...(probe ? { probe: { path: probe, ...latencySummary(probed) } } : {}),
   };
+}
+
+/** p50 and p99 of a list of latencies (ms, one decimal). */
+function latencySummary(latencies) {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const ms = (x) => Math.round(x * 10) / 10;
+  return { p50_ms: ms(percentile(sorted, 0.5)), p99_ms: ms(percentile(sorted, 0.99)) };
 }
 
 /** Splits articles into batches of `size`. */

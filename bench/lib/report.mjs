@@ -170,11 +170,12 @@ export function renderReport(r, small, large) {
   const ing = r.ingest ?? {};
   out.push("\nIngest through the signed webhook:\n");
   const ingestRows = [
-    ["single pushes, 1 in flight", ing.single_sequential],
+    ["single pushes, 1 in flight, from none stored", ing.single_sequential],
     ["single pushes, 10 in flight", ing.single_concurrent],
     ["100-article batches, 1 in flight", ing.batches_sequential],
+    [`single pushes, 1 in flight, at ${num(small)} (settled)`, ing.single_settled],
     [`100-article batches, ${ing.batches_bulk?.concurrency ?? "?"} in flight, to ${num(large)}`, ing.batches_bulk],
-    [`single pushes, 1 in flight, at ${num(large)}`, ing.single_sequential_large],
+    [`single pushes, 1 in flight, at ${num(large)} (settled)`, ing.single_sequential_large],
   ].filter(([, v]) => v);
   out.push(
     table(
@@ -431,13 +432,14 @@ function evaluateTargets(r, small, large) {
     `ingest ≥ 200 articles/s, batches (${bulk?.concurrency ?? r.settings?.batch_concurrency ?? "?"} in flight, to ${large.toLocaleString("en-US")})`,
     bulk && { measured: `${bulk.articles_per_s}/s`, pass: bulk.articles_per_s >= 200 },
   );
-  const single = r.ingest?.single_sequential;
-  target("single push p99 ≤ 50 ms", single && { measured: `${single.p99_ms} ms`, pass: single.p99_ms <= 50 });
-  const singleLarge = r.ingest?.single_sequential_large;
-  target(
-    `single push p99 ≤ 50 ms at ${large.toLocaleString("en-US")}`,
-    singleLarge && { measured: `${singleLarge.p99_ms} ms`, pass: singleLarge.p99_ms <= 50 },
-  );
+  // A push's p99 beside that of a request doing nothing asked right after each push (the machine's and the proxy's share).
+  const pushTail = (v) =>
+    v && {
+      measured: `${v.p99_ms} ms (p50 ${v.p50_ms})${v.probe ? `; GET ${v.probe.path} after each push: p99 ${v.probe.p99_ms} ms (p50 ${v.probe.p50_ms})` : ""}`,
+      pass: v.p99_ms <= 50,
+    };
+  target(`single push p99 ≤ 50 ms with ${small.toLocaleString("en-US")} stored`, pushTail(r.ingest?.single_settled));
+  target(`single push p99 ≤ 50 ms with ${large.toLocaleString("en-US")} stored`, pushTail(r.ingest?.single_sequential_large));
   for (const name of r.settings?.scale_cases ?? Object.keys(scale)) {
     const before = feeds[name];
     const after = scale[name];

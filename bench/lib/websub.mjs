@@ -230,6 +230,9 @@ async function timeDelivery(worker, secret, callbacks, articles, expected, shard
   };
 }
 
+/** Single pushes (10 in flight) in each ingest measurement: a few seconds' worth, long enough to even out a hiccup. */
+const INGEST_PUSHES = 200;
+
 /**
  * `worker` is a running wrangler dev of the service (WEBSUB_ALLOW_PRIVATE_CALLBACKS=true, PUBLIC_BASE_URL its own
  * origin) holding `stored` articles; `log` prints progress. Returns the figures for the report.
@@ -240,8 +243,10 @@ export async function measureWebSub({ worker, secret, adminToken, stored, log, r
   let n = stored;
 
   log("websub: ingest and feed throughput before any subscription…");
+  // From an idle service, as the ingest with subscriptions below starts once everything owed is delivered.
+  await untilIdle(worker.pid);
   const cpuBefore = cpuSince(worker.pid);
-  const ingestBefore = await deliver(worker.url, secret, take(100), { concurrency: 10 });
+  const ingestBefore = await deliver(worker.url, secret, take(INGEST_PUSHES), { concurrency: 10 });
   out.cpu = { ingest_no_subscriptions: cpuSince(worker.pid, cpuBefore) };
   // And until the service is idle again: the Newsroom publishes the ingest's articles after answering.
   await untilIdle(worker.pid);
@@ -295,7 +300,7 @@ export async function measureWebSub({ worker, secret, adminToken, stored, log, r
     out.drained_ms = { before_ingest: await drained(worker.url, adminToken) };
     const stopCounting = callbacks.count();
     const cpuAfter = cpuSince(worker.pid);
-    const ingest = await deliver(worker.url, secret, take(100), { concurrency: 10 });
+    const ingest = await deliver(worker.url, secret, take(INGEST_PUSHES), { concurrency: 10 });
     out.cpu.ingest_1000_subscriptions = cpuSince(worker.pid, cpuAfter);
     const pushesDuringIngest = callbacks.pushesSoFar();
     // The ingest's own pushes fan out to the subscribers (the part of it on this machine's cores); readers of a
