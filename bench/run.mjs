@@ -163,7 +163,7 @@ async function measureAll() {
   // Once the load's publishing has settled (the write measurements wait for that), so each push meets only the
   // publishing the earlier pushes cause. Article SMALL was the new article above.
   log(`ingest: 200 single pushes one at a time, ${SMALL.toLocaleString("en-US")} stored…`);
-  results.ingest.single_settled = await deliver(worker.url, secret, archiveSlice(SMALL + 1, 200), { concurrency: 1, probe: "/healthz" });
+  results.ingest.single_settled = await deliver(worker.url, secret, archiveSlice(SMALL + 1, 200), { concurrency: 1, probes: idleProbes() });
   if (ONLY_SMALL) throw new StopAfterSmall();
 
   log(`ingest: ${LARGE - SMALL} more articles in 100-article batches, ${BATCH_CONCURRENCY} in flight…`);
@@ -191,6 +191,12 @@ async function measureAll() {
 }
 
 // --- helpers ---------------------------------------------------------------------------------
+
+/**
+ * Requests doing nothing, asked after each single push: the service's /healthz runs on the same workerd thread as
+ * its Newsroom's publishing; the baseline's is another process, so it shows the machine's and the proxy's share.
+ */
+const idleProbes = () => ({ service: `${worker.url}/healthz`, baseline: `${baseline.url}/healthz` });
 
 /** The commit measured, and whether src/ had uncommitted changes (the Worker runs from the working tree). */
 function codeVersion() {

@@ -22,11 +22,12 @@ export function percentile(sorted, q) {
  * Delivers `deliveries` (each an article or an array of articles) with `concurrency` in flight.
  * Returns articles/s over the whole run and per-delivery latency percentiles (ms).
  */
-export async function deliver(url, secret, deliveries, { concurrency = 1, onProgress, probe } = {}) {
+export async function deliver(url, secret, deliveries, { concurrency = 1, onProgress, probes = {} } = {}) {
   const latencies = [];
-  // `probe`: a path that touches no storage and no Durable Object, asked after each push, so a push's figures can be
-  // read against what a request doing nothing cost at that moment (the machine and wrangler dev's proxy).
-  const probed = [];
+  // `probes`: {name: URL} of requests that touch no storage and no Durable Object, each asked after every push, so a
+  // push's figures can be read against what a request doing nothing cost at that moment (e.g. the service's own
+  // /healthz, on the same workerd thread as its publishing, and the baseline Worker's, in another process).
+  const probed = Object.fromEntries(Object.keys(probes).map((name) => [name, []]));
   let articles = 0;
   let failures = 0;
   let firstFailure = null;
@@ -40,10 +41,10 @@ export async function deliver(url, secret, deliveries, { concurrency = 1, onProg
       failures++;
       firstFailure ??= { status, body };
     }
-    if (probe) {
+    for (const [name, probeUrl] of Object.entries(probes)) {
       const p = performance.now();
-      await (await fetch(`${url}${probe}`)).arrayBuffer();
-      probed.push(performance.now() - p);
+      await (await fetch(probeUrl)).arrayBuffer();
+      probed[name].push(performance.now() - p);
     }
     onProgress?.(i + 1);
   });
@@ -61,7 +62,9 @@ export async function deliver(url, secret, deliveries, { concurrency = 1, onProg
     max_ms: ms(latencies.at(-1) ?? null),
     failures,
     ...(firstFailure ? { first_failure: firstFailure } : {}),
-    ...(probe ? { probe: { path: probe, ...latencySummary(probed) } } : {}),
+    ...(Object.keys(probes).length
+      ? { probes: Object.fromEntries(Object.entries(probed).map(([name, list]) => [name, latencySummary(list)])) }
+      : {}),
   };
 }
 
