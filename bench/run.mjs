@@ -196,7 +196,9 @@ async function measureAll() {
  * Requests doing nothing, asked after each single push: the service's /healthz runs on the same workerd thread as
  * its Newsroom's publishing; the baseline's is another process, so it shows the machine's and the proxy's share.
  */
-const idleProbes = () => ({ service: `${worker.url}/healthz`, baseline: `${baseline.url}/healthz` });
+function idleProbes() {
+  return { service: `${worker.url}/healthz`, baseline: `${baseline.url}/healthz` };
+}
 
 /** The commit measured, and whether src/ had uncommitted changes (the Worker runs from the working tree). */
 function codeVersion() {
