@@ -185,7 +185,7 @@ async function measureAll() {
   // Article LARGE was the new article above; the pushes and the WebSub part take the ones after it.
   results.ingest.single_sequential_large = await deliver(worker.url, secret, archiveSlice(LARGE + 1, 200), {
     concurrency: 1,
-    probe: "/healthz",
+    probes: idleProbes(),
   });
   results.websub = await measureWebSub({ worker, secret, adminToken, stored: LARGE + 201, log });
 }
