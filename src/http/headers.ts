@@ -13,7 +13,8 @@ export const HTML_PAGE_HEADERS: Record<string, string> = {
 
 /**
  * Every answer's security headers: hono's secureHeaders defaults (nosniff, frame and referrer policies, HSTS…,
- * hono 4.13), except that public documents may be read cross-origin (Cross-Origin-Resource-Policy).
+ * hono 4.13), except that public documents may be read cross-origin (Cross-Origin-Resource-Policy); the test
+ * tests/security-headers.test.ts holds them equal to what the middleware sets.
  */
 export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   "Cross-Origin-Resource-Policy": "cross-origin",
