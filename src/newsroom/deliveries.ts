@@ -18,6 +18,7 @@ export function oncePerDelivery<T>(sql: SqlStorage, deliveryId: string, now: num
   return response;
 }
 
+/** Through the `deliveries_received` index (migration 8): a range of old rows, not a scan of the memory. */
 export function forgetOldDeliveries(sql: SqlStorage, now: number): void {
   sql.exec("DELETE FROM deliveries WHERE received_ms < ?", now - DELIVERY_MEMORY_MS);
 }

@@ -18,14 +18,9 @@ import { applyArticle, withdrawArticle } from "./ingest";
 import { Publishing } from "./publishing";
 import { NEWSROOM_MIGRATIONS } from "./schema";
 
-/** How often the alarm forgets deliveries past their replay memory (a day). */
-const FORGET_INTERVAL_MS = 10 * 60_000;
-
 export class Newsroom extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private readonly publishing: Publishing;
-  /** When the alarm next forgets old deliveries (ms). */
-  private nextForget = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,11 +75,7 @@ export class Newsroom extends DurableObject<Env> {
   /** Publishes every dirty key whose KV write is due, then re-arms for the rest. */
   async alarm(): Promise<void> {
     const now = Date.now();
-    // A scan of the replay memory; forgetting a few minutes late is harmless, and a backlog runs this alarm often.
-    if (now >= this.nextForget) {
-      forgetOldDeliveries(this.sql, now);
-      this.nextForget = now + FORGET_INTERVAL_MS;
-    }
+    forgetOldDeliveries(this.sql, now);
     await this.publishing.run(now);
     await this.publishing.schedule();
   }

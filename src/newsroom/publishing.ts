@@ -21,9 +21,6 @@ import { MonthlyArchives } from "./monthly-archives";
  */
 const ITEM_CLEANUP_PER_BUILD = 500;
 
-/** How often publishing prunes the partner change log; retention is counted in days. */
-const PRUNE_INTERVAL_MS = 10 * 60_000;
-
 /** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`, `changes:page:3`. */
 type DirtyKind = "section" | "article" | "archive" | "archive-index" | "changes";
 
@@ -35,8 +32,6 @@ export class Publishing {
   private readonly built = new Map<string, PublishedSection>();
   /** Sections whose writes landed in this run, for the listeners. */
   private landed: PublishedSection[] = [];
-  /** When this object's runs next prune the change log (ms). */
-  private nextPrune = 0;
   /** The window's documents, parsed once per version for every section build of this object's life. */
   private readonly parsed = new ParsedArticles();
 
@@ -131,11 +126,7 @@ export class Publishing {
   async run(now: number): Promise<void> {
     this.liftEmbargoes(now);
     this.changeLog.liftDue(now);
-    // Pruning scans the whole log (a hundred thousand entries after a bulk load): not on every run of a backlog.
-    if (now >= this.nextPrune) {
-      this.changeLog.prune(now);
-      this.nextPrune = now + PRUNE_INTERVAL_MS;
-    }
+    this.changeLog.prune(now);
     await this.publisher.publishDue();
     const landed = this.landed;
     this.landed = [];
