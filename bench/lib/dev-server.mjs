@@ -22,10 +22,10 @@ export async function freePort() {
  * env file passed with --env-file (or a function of the port giving them). `ready`: a path that
  * answers 200 once the Worker is up.
  */
-export async function startWrangler({ config, vars = {}, ready = "/healthz", label = "worker" } = {}) {
+export async function startWrangler({ config, vars = {}, ready = "/healthz", label = "worker", stateDir: given } = {}) {
   const port = await freePort();
   const inspectorPort = await freePort();
-  const stateDir = mkdtempSync(join(tmpdir(), `bench-${label}-`));
+  const stateDir = given ?? mkdtempSync(join(tmpdir(), `bench-${label}-`));
   const envFile = join(stateDir, "bench.env");
   const configFile = config ? join(stateDir, "wrangler.json") : null;
   if (configFile) writeFileSync(configFile, JSON.stringify(config, null, 2));
@@ -55,7 +55,17 @@ export async function startWrangler({ config, vars = {}, ready = "/healthz", lab
     "warn",
   ];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", NO_COLOR: "1" },
+    env: {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      // wrangler dev's local trace store (its Observability tab) records a span for every SQL statement and KV
+      // operation, in a SQLite table on the same thread as the Worker: 3.8 million spans (2.2 GB) after loading
+      // 100,000 articles, each alarm's spans inserted while requests wait. Production has no such recorder on the
+      // Worker's thread, so the bench measures without it (docs/benchmark.md, "Where the push tail went").
+      X_LOCAL_OBSERVABILITY: "false",
+      NO_COLOR: "1",
+    },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true, // its own process group, so stop() ends workerd too
   });

@@ -87,3 +87,70 @@ export async function profileRequests(inspectorPort, run, { duration = 5, top = 
     devtools.close();
   }
 }
+
+/**
+ * Runs `work` under the profiler and answers where the isolate thread was busy for long stretches: each run of
+ * consecutive non-idle samples longer than `longMs`, with the functions (inclusive) that took most of it.
+ */
+export async function profileLongTasks(inspectorPort, work, { longMs = 100, top = 30 } = {}) {
+  const devtools = await inspector(inspectorPort);
+  try {
+    await devtools.send("Profiler.enable");
+    await devtools.send("Profiler.setSamplingInterval", { interval: 500 });
+    await devtools.send("Profiler.start");
+    const result = await work();
+    const { result: stopped } = await devtools.send("Profiler.stop");
+    const { nodes, samples, timeDeltas } = stopped.profile;
+    if (process.env.PROFILE_FILE) (await import("node:fs")).writeFileSync(process.env.PROFILE_FILE, JSON.stringify(stopped.profile));
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const stacks = (sample) => {
+      const seen = new Set();
+      for (let cur = sample; cur; cur = parent.get(cur)) {
+        const key = label(byId.get(cur));
+        if (!key.startsWith("(")) seen.add(key);
+      }
+      return seen;
+    };
+    const tasks = [];
+    let current = null;
+    let busyTotal = 0;
+    const all = new Map();
+    const self = new Map();
+    samples.forEach((sample, i) => {
+      const dt = (timeDeltas[i] ?? 0) / 1000;
+      const idle = byId.get(sample).callFrame.functionName === "(idle)";
+      if (!idle) self.set(label(byId.get(sample)), (self.get(label(byId.get(sample))) ?? 0) + dt);
+      if (idle) {
+        if (current && current.ms >= longMs) tasks.push(current);
+        current = null;
+        return;
+      }
+      busyTotal += dt;
+      current ??= { ms: 0, fns: new Map(), self: new Map() };
+      current.ms += dt;
+      const leaf = label(byId.get(sample));
+      current.self.set(leaf, (current.self.get(leaf) ?? 0) + dt);
+      for (const key of stacks(sample)) {
+        current.fns.set(key, (current.fns.get(key) ?? 0) + dt);
+        all.set(key, (all.get(key) ?? 0) + dt);
+      }
+    });
+    if (current && current.ms >= longMs) tasks.push(current);
+    const ranked = (m) =>
+      [...m]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(([fn, ms]) => `${Math.round(ms)} ms ${fn}`);
+    return {
+      result,
+      busy_ms: Math.round(busyTotal),
+      top: ranked(all),
+      self: ranked(self),
+      long_tasks: tasks.map((t) => ({ ms: Math.round(t.ms), top: ranked(t.fns), self: ranked(t.self).slice(0, 8) })),
+    };
+  } finally {
+    devtools.close();
+  }
+}

@@ -16,13 +16,16 @@ import { articleItemDeletes, articleItemWrites, cachedFragments, itemsBeyondWind
 import { MonthlyArchives } from "./monthly-archives";
 
 /**
- * How many articles that left a section's window one section build marks for their items' deletion. A window
- * moves by an article or a batch at a time; only a store published before items followed the windows has more.
+ * How many articles that left a section's window one pass marks for their items' deletion. A window moves by an
+ * article or a batch at a time; only a bulk load, or a store published before items followed the windows, leaves more.
  */
-const ITEM_CLEANUP_PER_BUILD = 500;
+const ITEM_CLEANUP_PER_PASS = 500;
 
-/** A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`, `changes:page:3`. */
-type DirtyKind = "section" | "article" | "archive" | "archive-index" | "changes";
+/**
+ * A dirty key is `{kind}:{name}`: `section:yaowen`, `article:{id}`, `archive:yaowen/2026-11`, `archive-index:yaowen`,
+ * `changes:page:3`, `window-items:yaowen`.
+ */
+type DirtyKind = "section" | "article" | "archive" | "archive-index" | "changes" | "window-items";
 
 export class Publishing {
   private readonly sql: SqlStorage;
@@ -52,6 +55,8 @@ export class Publishing {
     "archive-index": (section) => this.archives.buildIndex(section),
     // The partner change log's pages, items and head.
     changes: (name) => this.changeLog.build(name),
+    // No writes of its own: the articles that left the section's window, whose publishes delete their items.
+    "window-items": (section) => this.windowItems(section),
   };
   /** The partner change log; what it publishes is marked dirty here like any other output. */
   readonly changeLog: ChangeLog;
@@ -174,23 +179,25 @@ export class Publishing {
 
   /**
    * Hands a section's window to its articles' own publishes: every listed version lacking its items gets them (a
-   * reader meanwhile renders it from its article), and articles of the section the window no longer lists lose
-   * theirs (a bounded number per build: the next build continues).
+   * reader meanwhile renders it from its article); the articles the window no longer lists lose theirs, found by
+   * the section's `window-items` key.
    */
   private reconcileItems(section: string, items: readonly SnapshotItem[], base: string): void {
     const listed = items.map(({ article }) => ({ id: article.id, version: article.version }));
-    const stale = [
-      ...itemsNotPublished(this.sql, listed, base),
-      ...(section === ALL_SECTIONS
-        ? []
-        : itemsBeyondWindow(
-            this.sql,
-            section,
-            listed.map((l) => l.id),
-            ITEM_CLEANUP_PER_BUILD,
-          )),
-    ];
-    for (const id of stale) this.publisher.ensureDirty(`article:${id}`);
+    for (const id of itemsNotPublished(this.sql, listed, base)) this.publisher.ensureDirty(`article:${id}`);
+    if (section !== ALL_SECTIONS) this.publisher.ensureDirty(`window-items:${section}`);
+  }
+
+  /**
+   * Marks the articles of `section` whose items are in KV although its window no longer lists them, a bounded
+   * number at a time: their own publishes delete the items. While more remain (after a bulk load, thousands), it
+   * marks itself again, so the rest follow a second later without waiting for the section's next change.
+   */
+  private windowItems(section: string): KvWrite[] {
+    const beyond = itemsBeyondWindow(this.sql, section, newestPublishedIds(this.sql, section), ITEM_CLEANUP_PER_PASS);
+    for (const id of beyond) this.publisher.ensureDirty(`article:${id}`);
+    if (beyond.length === ITEM_CLEANUP_PER_PASS) this.markDirty("window-items", section);
+    return [];
   }
 
   /** A section's snapshot from the archive, under a new revision, turned into its KV writes. */

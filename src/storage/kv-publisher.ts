@@ -21,6 +21,8 @@ export const KV_KEY_INTERVAL_MS = 1000;
 const MAX_RETRY_DELAY_MS = 60_000;
 /** Workers allow 1,000 KV operations per invocation; a publish run stays well under it. */
 const KV_OPERATIONS_PER_RUN = 500;
+/** KV writes a run keeps in flight at once. */
+const KV_WRITES_IN_FLIGHT = 4;
 
 /**
  * The publisher's tables, for an owner's migration step. Frozen as written: a later change to them is
@@ -158,30 +160,40 @@ export class KvPublisher {
       ),
     );
 
-    // Build every batch synchronously first (no other call interleaves here), within the per-invocation
-    // KV operation budget; what does not fit waits for the next run, moments later.
-    const batches: { entry: Entry; writes: KvWrite[] }[] = [];
+    // Each entry is built synchronously (its own transaction) and its writes start at once; between builds the
+    // thread is handed back, so a push or a read waits for at most one build, never for a whole run. Writes go a
+    // few at a time: a burst of them is one long wait for whatever else shares the thread (the local KV simulator
+    // takes ~1 ms of it per write). At most KV_OPERATIONS_PER_RUN writes a run; the rest wait moments.
+    const kv = this.kv();
+    const limit = inFlight(KV_WRITES_IN_FLIGHT);
+    // Each batch settles to null once every write landed, or to why one failed (handled at once: a run that
+    // yields must not leave a rejection unhandled meanwhile).
+    const batches: { entry: Entry; failure: Promise<{ reason: unknown } | null> }[] = [];
     let operations = 0;
     for (const entry of due) {
       if (operations >= KV_OPERATIONS_PER_RUN) break;
+      if (batches.length > 0) await yieldThread();
       const writes = this.writesOf(entry, now);
       if (!writes) continue;
       operations += writes.length;
-      batches.push({ entry, writes });
+      const failure = Promise.all(writes.map((w) => limit(() => put(kv, w)))).then(
+        () => null,
+        (reason: unknown) => ({ reason }),
+      );
+      batches.push({ entry, failure });
     }
 
-    const kv = this.kv();
-    const settled = await Promise.allSettled(batches.map((b) => Promise.all(b.writes.map((w) => put(kv, w)))));
+    const failures = await Promise.all(batches.map((b) => b.failure));
     const written = Date.now();
-    settled.forEach((outcome, i) => {
+    failures.forEach((failure, i) => {
       const { entry } = batches[i]!;
       // Some of a failed batch's writes may have landed: space the next attempt from this one either way.
       this.sql.exec("INSERT OR REPLACE INTO kv_written (key, written_ms) VALUES (?, ?)", entry.key, written);
       // Only clear the entry if nothing changed it while we were writing.
-      if (outcome.status === "fulfilled") {
+      if (failure === null) {
         this.sql.exec("DELETE FROM kv_outbox WHERE key = ? AND gen = ?", entry.key, entry.gen);
         this.options.landed?.(entry.key);
-      } else this.backOff(entry, written, "write", outcome.reason);
+      } else this.backOff(entry, written, "write", failure.reason);
     });
     this.sql.exec("DELETE FROM kv_written WHERE written_ms < ?", written - 60_000);
   }
@@ -208,6 +220,27 @@ export class KvPublisher {
 
 /** The entries due at a time (parameters: now, KV_KEY_INTERVAL_MS, now): not backing off, and not written within the interval. */
 const DUE = `kv_outbox o LEFT JOIN kv_written w ON w.key = o.key WHERE o.not_before_ms <= ? AND COALESCE(w.written_ms, 0) + ? <= ?`;
+
+/** Hands the thread to whatever waits for it (a request, another call into the object), then continues. */
+const yieldThread = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/** Runs the tasks given to it at most `max` at a time, in the order given. */
+function inFlight(max: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    // A finished task hands its slot straight to the next waiting one.
+    if (running < max) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
 
 /** The least string above every string that starts with `prefix`. */
 function prefixEnd(prefix: string): string {
