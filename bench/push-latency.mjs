@@ -1,9 +1,10 @@
 // `node bench/push-latency.mjs`: the single-push tail alone, without the whole bench. Starts the Worker with
-// `wrangler dev`, stores PUSH_STORED articles (100-article batches), then sends PUSH_COUNT single signed pushes
-// one at a time and prints their p50/p90/p99/max (ms), beside a trivial request's under the same load. For
-// before/after comparisons of the Newsroom's write path; the machine's load moves every figure, so compare runs made
-// back to back. Before the pushes it waits until the loading's publishing is done (the Newsroom's outbox empty). PUSH_KEEP_STATE=1
-// keeps the state directory afterwards.
+// `wrangler dev`, stores PUSH_STORED articles (100-article batches), waits until the loading's publishing is done
+// (the Newsroom's outbox empty), then sends PUSH_COUNT single signed pushes one at a time, each followed by a
+// GET /healthz, and prints both's p50/p90/p99/max (ms). For before/after comparisons of the Newsroom's write path;
+// the machine's load moves every figure, so compare runs made back to back. Knobs: PUSH_INTERVAL_MS (pace the
+// pushes), PUSH_PROFILE=1 (where the thread was busy for long), PUSH_SAVE_STATE / PUSH_FROM_STATE (keep a loaded
+// state, start from a copy of it), PUSH_KEEP_STATE=1 (keep the state directory afterwards).
 import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";

@@ -90,7 +90,9 @@ export async function profileRequests(inspectorPort, run, { duration = 5, top = 
 
 /**
  * Runs `work` under the profiler and answers where the isolate thread was busy for long stretches: each run of
- * consecutive non-idle samples longer than `longMs`, with the functions (inclusive) that took most of it.
+ * consecutive non-idle samples longer than `longMs`, with the functions that took most of it (inclusive, and
+ * self: "(program)" is time on the thread outside this isolate's JavaScript, e.g. the local KV simulator).
+ * PROFILE_FILE=path also saves the whole profile (a .cpuprofile that Chrome's DevTools open).
  */
 export async function profileLongTasks(inspectorPort, work, { longMs = 100, top = 30 } = {}) {
   const devtools = await inspector(inspectorPort);

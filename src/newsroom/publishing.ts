@@ -139,8 +139,12 @@ export class Publishing {
     await Promise.all(landed.map((published) => this.sectionLanded(published)));
   }
 
-  /** Arms the alarm for the next due key or embargo. */
+  /**
+   * Arms the alarm for the next due key or embargo. While the alarm's run is publishing, the alarm re-arms when
+   * it ends (it sees what was marked meanwhile), so a push acknowledged then waits for no storage call here.
+   */
   async schedule(): Promise<void> {
+    if (this.publisher.busy) return;
     const embargo = this.sql
       .exec<{ at: number | null }>("SELECT MIN(next_embargo_ms) AS at FROM published WHERE next_embargo_ms IS NOT NULL")
       .one().at;

@@ -121,6 +121,11 @@ export class KvPublisher {
     if (current === null || next < current) await this.storage.setAlarm(Math.max(next, Date.now()));
   }
 
+  /** True while a run is publishing (its owner's alarm re-arms once it ends). */
+  get busy(): boolean {
+    return this.running;
+  }
+
   /** Publishes every entry that is due. Entries that fail (to build or to write) back off; the rest are unaffected. */
   async publishDue(): Promise<void> {
     if (this.running) return;
