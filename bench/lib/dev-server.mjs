@@ -59,10 +59,10 @@ export async function startWrangler({ config, vars = {}, ready = "/healthz", lab
       ...process.env,
       WRANGLER_SEND_METRICS: "false",
       CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      // wrangler dev's local trace store (its Observability tab) records a span for every SQL statement and KV
-      // operation, in a SQLite table on the same thread as the Worker: 3.8 million spans (2.2 GB) after loading
-      // 100,000 articles, each alarm's spans inserted while requests wait. Production has no such recorder on the
-      // Worker's thread, so the bench measures without it (docs/benchmark.md, "Where the push tail went").
+      // wrangler dev's local trace store (its Observability tab) records a span for every request, SQL statement
+      // and KV operation, into a SQLite table in the same workerd process as the Worker: 3.8 million spans (2.2 GB)
+      // after loading 100,000 articles. Production has no such recorder beside the Worker, so the bench measures
+      // without it (docs/benchmark.md, "Where the push tail went").
       X_LOCAL_OBSERVABILITY: "false",
       NO_COLOR: "1",
     },
