@@ -2,32 +2,23 @@
 // once, under keys of their own, and never again because another article changed; a section publish
 // writes only its index, validators and pre-rendered bodies; a filtered feed reads the items it shows;
 // a conditional request reads the section's validators only.
-import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { SCRIPTS } from "../src/config/publication";
 import { partnerItemsTag } from "../src/feeds/partner-items";
 import { app } from "../src/index";
 import { changeHeadKey, changePageKey, feedKey, indexKey, itemKey, validatorsKey } from "../src/storage/kv-keys";
-import { article, get, publish, push } from "./helpers/cms";
+import { article, get, newsroomKv, publish, push } from "./helpers/cms";
 import { RecordingKv } from "./helpers/recording-kv";
 import { TEST_SECRETS } from "./helpers/secrets";
 
-const stub = (): DurableObjectStub => env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom")) as unknown as DurableObjectStub;
-
 async function recordNewsroomWrites(): Promise<RecordingKv> {
   const kv = new RecordingKv(env.FEEDS);
-  await runInDurableObject(stub(), (instance) => {
-    (instance as unknown as { env: Env }).env = { ...env, FEEDS: kv as unknown as KVNamespace };
-  });
+  await newsroomKv(kv);
   return kv;
 }
 
-async function restoreNewsroomKv(): Promise<void> {
-  await runInDurableObject(stub(), (instance) => {
-    (instance as unknown as { env: Env }).env = env;
-  });
-}
+const restoreNewsroomKv = () => newsroomKv(env.FEEDS);
 
 /** The renderer tag the Newsroom published items under (the index names it). */
 async function itemsTag(section: string): Promise<string> {

@@ -6,21 +6,13 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { articleKey, indexKey, itemKey } from "../src/storage/kv-keys";
-import { article, push } from "./helpers/cms";
+import { article, newsroomKv, push } from "./helpers/cms";
 import { LimitedKv } from "./stress/limited-kv";
 
 const SCALE = Number((env as unknown as { STRESS_SCALE?: string }).STRESS_SCALE ?? "0.1");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // Typed loosely on purpose: the RPC stub's full type is too deep for tsc inside runInDurableObject.
 const stub = (): DurableObjectStub => env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom")) as unknown as DurableObjectStub;
-
-/** Replaces the Newsroom's FEEDS binding with the limited stand-in (same isolate, so the same object). */
-async function install(kv: LimitedKv): Promise<void> {
-  await runInDurableObject(stub(), (instance) => {
-    // `env` is the Newsroom's own (protected) field, set by the DurableObject constructor.
-    (instance as unknown as { env: Env }).env = { ...env, FEEDS: kv as unknown as KVNamespace };
-  });
-}
 
 async function dirtyKeys(): Promise<{ key: string; attempts: number }[]> {
   return runInDurableObject(stub(), (_instance, state) =>
@@ -113,7 +105,7 @@ async function hotSection(
 describe("KV's one write per second per key", () => {
   it("publishes the last of several updates a second to one section, without a refused write", async () => {
     const kv = new LimitedKv(env.FEEDS);
-    await install(kv);
+    await newsroomKv(kv);
     // Alarms as production runs them: one at a time, when scheduled. (runDurableObjectAlarm beside the
     // scheduled alarm can run two alarm() calls at once, which production does not do; the other
     // tests drive alarms that way on purpose.)
@@ -135,7 +127,7 @@ describe("KV's one write per second per key", () => {
 
   it("retries a snapshot write KV refused (another write landed within the second) until it lands", async () => {
     const kv = new LimitedKv(env.FEEDS);
-    await install(kv);
+    await newsroomKv(kv);
     await drain(async () => true, 10_000);
     await sleep(1100);
     // A write the Newsroom does not know about, e.g. one that landed just before the object was evicted.
@@ -164,7 +156,7 @@ describe("KV's one write per second per key", () => {
 
   it("keeps publishing a busy section after one refused write", async () => {
     const kv = new LimitedKv(env.FEEDS);
-    await install(kv);
+    await newsroomKv(kv);
     await drain(async () => true, 10_000);
     await sleep(1100);
     kv.touch(indexKey("wenlv"));
@@ -181,7 +173,7 @@ describe("KV's one write per second per key", () => {
     // Each section publish is several KV writes (snapshot, fragments, pre-rendered feeds): 10% each
     // fails about half of the publishes while the updates come in; then KV recovers.
     kv.flakiness = 0.1;
-    await install(kv);
+    await newsroomKv(kv);
     const result = await hotSection(kv, "kv-flaky", Math.max(3, 8 * SCALE), 200, {
       afterStorm: () => {
         kv.flakiness = 0;

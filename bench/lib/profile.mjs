@@ -2,6 +2,7 @@
 // through wrangler dev's inspector port, while autocannon loads it. Gives the isolate thread's busy
 // time per request (JavaScript plus native work on that thread, e.g. the local KV simulator) and
 // the functions that take it. The inspector proxy wants an Origin it allows (localhost).
+import { writeFileSync } from "node:fs";
 import { measure } from "./load.mjs";
 
 async function inspector(port) {
@@ -32,60 +33,72 @@ const label = (n) =>
   `${n.callFrame.functionName || "(anonymous)"}${n.callFrame.url ? ` ${n.callFrame.url.split("/").at(-1)}:${n.callFrame.lineNumber + 1}` : ""}`;
 
 /**
+ * Runs `work` under the isolate's sampling profiler (interval in µs): its result, the profile, each node by id, and
+ * `frames(sample)`: the functions on a sample's stack, each once (V8's pseudo-frames such as "(program)" left out).
+ */
+async function profiled(inspectorPort, interval, work) {
+  const devtools = await inspector(inspectorPort);
+  try {
+    await devtools.send("Profiler.enable");
+    await devtools.send("Profiler.setSamplingInterval", { interval });
+    await devtools.send("Profiler.start");
+    const result = await work();
+    const { result: stopped } = await devtools.send("Profiler.stop");
+    const profile = stopped.profile;
+    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+    const parent = new Map();
+    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+    const frames = (sample) => {
+      const seen = new Set();
+      for (let cur = sample; cur; cur = parent.get(cur)) {
+        const key = label(byId.get(cur));
+        if (!key.startsWith("(")) seen.add(key);
+      }
+      return seen;
+    };
+    return { result, profile, byId, frames };
+  } finally {
+    devtools.close();
+  }
+}
+
+/**
  * Loads `origin` + `path` for `duration` s under the profiler; busy µs per request and the top functions
  * (inclusive). `watch` (a RegExp on function names) also lists every sampled function it matches, however small.
  */
 export async function profileRequests(inspectorPort, run, { duration = 5, top = 8, watch } = {}) {
-  const devtools = await inspector(inspectorPort);
-  try {
-    await devtools.send("Profiler.enable");
-    await devtools.send("Profiler.setSamplingInterval", { interval: 200 });
-    await devtools.send("Profiler.start");
-    const load = await measure({ ...run, duration });
-    const { result } = await devtools.send("Profiler.stop");
-    const { nodes, samples, timeDeltas } = result.profile;
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    const parent = new Map();
-    for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    let total = 0;
-    let idle = 0;
-    let native = 0;
-    const inclusive = new Map();
-    samples.forEach((sample, i) => {
-      const dt = timeDeltas[i] ?? 0;
-      total += dt;
-      const leaf = byId.get(sample).callFrame.functionName;
-      if (leaf === "(idle)") idle += dt;
-      if (leaf === "(program)") native += dt;
-      const seen = new Set();
-      for (let cur = sample; cur; cur = parent.get(cur)) {
-        const key = label(byId.get(cur));
-        if (key.startsWith("(") || seen.has(key)) continue;
-        seen.add(key);
-        inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
-      }
-    });
-    const perRequest = (us) => Math.round(us / load.requests);
-    return {
-      rps: load.rps,
-      requests: load.requests,
-      busy_us_per_request: perRequest(total - idle),
-      native_us_per_request: perRequest(native),
-      top: [...inclusive]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(([fn, us]) => ({ fn, us_per_request: perRequest(us) })),
-      ...(watch
-        ? {
-            watched: [...inclusive]
-              .filter(([fn]) => watch.test(fn.split(" ")[0]))
-              .map(([fn, us]) => ({ fn, us_per_request: Math.round((us / load.requests) * 100) / 100 })),
-          }
-        : {}),
-    };
-  } finally {
-    devtools.close();
-  }
+  const { result: load, profile, byId, frames } = await profiled(inspectorPort, 200, () => measure({ ...run, duration }));
+  const { samples, timeDeltas } = profile;
+  let total = 0;
+  let idle = 0;
+  let native = 0;
+  const inclusive = new Map();
+  samples.forEach((sample, i) => {
+    const dt = timeDeltas[i] ?? 0;
+    total += dt;
+    const leaf = byId.get(sample).callFrame.functionName;
+    if (leaf === "(idle)") idle += dt;
+    if (leaf === "(program)") native += dt;
+    for (const key of frames(sample)) inclusive.set(key, (inclusive.get(key) ?? 0) + dt);
+  });
+  const perRequest = (us) => Math.round(us / load.requests);
+  return {
+    rps: load.rps,
+    requests: load.requests,
+    busy_us_per_request: perRequest(total - idle),
+    native_us_per_request: perRequest(native),
+    top: [...inclusive]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, us]) => ({ fn, us_per_request: perRequest(us) })),
+    ...(watch
+      ? {
+          watched: [...inclusive]
+            .filter(([fn]) => watch.test(fn.split(" ")[0]))
+            .map(([fn, us]) => ({ fn, us_per_request: Math.round((us / load.requests) * 100) / 100 })),
+        }
+      : {}),
+  };
 }
 
 /**
@@ -95,64 +108,43 @@ export async function profileRequests(inspectorPort, run, { duration = 5, top = 
  * PROFILE_FILE=path also saves the whole profile (a .cpuprofile that Chrome's DevTools open).
  */
 export async function profileLongTasks(inspectorPort, work, { longMs = 100, top = 30 } = {}) {
-  const devtools = await inspector(inspectorPort);
-  try {
-    await devtools.send("Profiler.enable");
-    await devtools.send("Profiler.setSamplingInterval", { interval: 500 });
-    await devtools.send("Profiler.start");
-    const result = await work();
-    const { result: stopped } = await devtools.send("Profiler.stop");
-    const { nodes, samples, timeDeltas } = stopped.profile;
-    if (process.env.PROFILE_FILE) (await import("node:fs")).writeFileSync(process.env.PROFILE_FILE, JSON.stringify(stopped.profile));
-    const byId = new Map(nodes.map((n) => [n.id, n]));
-    const parent = new Map();
-    for (const n of nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const stacks = (sample) => {
-      const seen = new Set();
-      for (let cur = sample; cur; cur = parent.get(cur)) {
-        const key = label(byId.get(cur));
-        if (!key.startsWith("(")) seen.add(key);
-      }
-      return seen;
-    };
-    const tasks = [];
-    let current = null;
-    let busyTotal = 0;
-    const all = new Map();
-    const self = new Map();
-    samples.forEach((sample, i) => {
-      const dt = (timeDeltas[i] ?? 0) / 1000;
-      const idle = byId.get(sample).callFrame.functionName === "(idle)";
-      if (!idle) self.set(label(byId.get(sample)), (self.get(label(byId.get(sample))) ?? 0) + dt);
-      if (idle) {
-        if (current && current.ms >= longMs) tasks.push(current);
-        current = null;
-        return;
-      }
-      busyTotal += dt;
-      current ??= { ms: 0, fns: new Map(), self: new Map() };
-      current.ms += dt;
-      const leaf = label(byId.get(sample));
-      current.self.set(leaf, (current.self.get(leaf) ?? 0) + dt);
-      for (const key of stacks(sample)) {
-        current.fns.set(key, (current.fns.get(key) ?? 0) + dt);
-        all.set(key, (all.get(key) ?? 0) + dt);
-      }
-    });
-    if (current && current.ms >= longMs) tasks.push(current);
-    const ranked = (m) =>
-      [...m]
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(([fn, ms]) => `${Math.round(ms)} ms ${fn}`);
-    return {
-      result,
-      busy_ms: Math.round(busyTotal),
-      top: ranked(all),
-      self: ranked(self),
-      long_tasks: tasks.map((t) => ({ ms: Math.round(t.ms), top: ranked(t.fns), self: ranked(t.self).slice(0, 8) })),
-    };
-  } finally {
-    devtools.close();
-  }
+  const { result, profile, byId, frames } = await profiled(inspectorPort, 500, work);
+  const { samples, timeDeltas } = profile;
+  if (process.env.PROFILE_FILE) writeFileSync(process.env.PROFILE_FILE, JSON.stringify(profile));
+  const tasks = [];
+  let current = null;
+  let busyTotal = 0;
+  const all = new Map();
+  const self = new Map();
+  samples.forEach((sample, i) => {
+    const dt = (timeDeltas[i] ?? 0) / 1000;
+    if (byId.get(sample).callFrame.functionName === "(idle)") {
+      if (current && current.ms >= longMs) tasks.push(current);
+      current = null;
+      return;
+    }
+    const leaf = label(byId.get(sample));
+    self.set(leaf, (self.get(leaf) ?? 0) + dt);
+    busyTotal += dt;
+    current ??= { ms: 0, fns: new Map(), self: new Map() };
+    current.ms += dt;
+    current.self.set(leaf, (current.self.get(leaf) ?? 0) + dt);
+    for (const key of frames(sample)) {
+      current.fns.set(key, (current.fns.get(key) ?? 0) + dt);
+      all.set(key, (all.get(key) ?? 0) + dt);
+    }
+  });
+  if (current && current.ms >= longMs) tasks.push(current);
+  const ranked = (m) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([fn, ms]) => `${Math.round(ms)} ms ${fn}`);
+  return {
+    result,
+    busy_ms: Math.round(busyTotal),
+    top: ranked(all),
+    self: ranked(self),
+    long_tasks: tasks.map((t) => ({ ms: Math.round(t.ms), top: ranked(t.fns), self: ranked(t.self).slice(0, 8) })),
+  };
 }

@@ -177,7 +177,8 @@ export class KvPublisher {
     let operations = 0;
     for (const entry of due) {
       if (operations >= KV_OPERATIONS_PER_RUN) break;
-      if (batches.length > 0) await yieldThread();
+      // Hands the thread to whatever waits for it (a request, another call into the object), then continues.
+      if (batches.length > 0) await scheduler.wait(0);
       const writes = this.writesOf(entry, now);
       if (!writes) continue;
       operations += writes.length;
@@ -225,9 +226,6 @@ export class KvPublisher {
 
 /** The entries due at a time (parameters: now, KV_KEY_INTERVAL_MS, now): not backing off, and not written within the interval. */
 const DUE = `kv_outbox o LEFT JOIN kv_written w ON w.key = o.key WHERE o.not_before_ms <= ? AND COALESCE(w.written_ms, 0) + ? <= ?`;
-
-/** Hands the thread to whatever waits for it (a request, another call into the object), then continues. */
-const yieldThread = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 /** Runs the tasks given to it at most `max` at a time, in the order given. */
 function inFlight(max: number): <T>(task: () => Promise<T>) => Promise<T> {

@@ -50,6 +50,17 @@ export function article(overrides: Record<string, unknown> = {}): Record<string,
   };
 }
 
+/**
+ * Has the Newsroom publish through `kv` (a stand-in over the real namespace) from now on; `newsroomKv(env.FEEDS)`
+ * restores it. Same isolate as the test, so the object's own (protected) `env` field is replaced.
+ */
+export async function newsroomKv(kv: unknown): Promise<void> {
+  const stub = env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom"));
+  await runInDurableObject(stub, (instance) => {
+    (instance as unknown as { env: Env }).env = { ...env, FEEDS: kv as KVNamespace };
+  });
+}
+
 /** Runs the Newsroom's publishing alarm until nothing is left to publish (KV's 1 write/s per key is respected). */
 export async function publish(): Promise<void> {
   const stub = env.NEWSROOM.get(env.NEWSROOM.idFromName("newsroom"));
